@@ -1,0 +1,36 @@
+"""The ``bench`` command line. Errors in user input end as one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import __version__
+from bench.commands import leaderboard, list_registered, run
+
+COMMANDS = (run, leaderboard, list_registered)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bench", description="headline-bench: benchmark headline and standfirst generation with ROUGE."
+    )
+    parser.add_argument("--version", action="version", version=f"headline-bench {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from bench.errors import UserError
+
+    try:
+        return args.handler(args)
+    except UserError as err:
+        print(f"bench: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bench: interrupted; what was written so far is kept", file=sys.stderr)
+        return 130

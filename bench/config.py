@@ -1,0 +1,196 @@
+"""The run config: a YAML file validated with pydantic.
+
+Unknown keys are errors everywhere. ``load_config`` returns the resolved config
+(every default filled in, summarizer settings validated by each summarizer's own
+settings model); that is what a run saves as ``config.yaml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bench.api.article import TARGETS
+from bench.errors import ConfigError, UserError
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatasetConfig(Strict):
+    """Where articles come from. ``source`` is a seeds folder, a JSONL/CSV/Parquet
+    file, or ``hf:NAME[:CONFIG]`` for a dataset on the Hugging Face Hub."""
+
+    source: str
+    format: Literal["auto", "seeds", "json", "csv", "parquet", "hf"] = "auto"
+    split: str = "test"
+    fields: dict[str, str] = Field(default_factory=dict)
+    limit: int | None = Field(default=None, ge=1)
+    seed: int | None = None
+    on_empty: Literal["error", "skip"] = "error"
+    revision: str | None = None
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        allowed = {"id", "headline", "standfirst", "body"}
+        unknown = set(value) - allowed
+        if unknown:
+            raise ValueError(f"unknown article field(s) {sorted(unknown)}; map only {sorted(allowed)}")
+        return value
+
+
+class ScoringConfig(Strict):
+    rouge: list[Literal["rouge1", "rouge2", "rougeL", "rougeLsum"]] = Field(default_factory=lambda: list(ROUGE_TYPES))
+    stemmer: Literal["porter", "none"] = "porter"
+    tokenizer: str = "rouge-score"
+    backend: str = "rouge-score"
+    multiref: Literal["max", "mean"] = "max"
+    bootstrap: int = Field(default=1000, ge=0)
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    primary: Literal["rouge1", "rouge2", "rougeL", "rougeLsum"] = "rougeLsum"
+
+    @field_validator("rouge")
+    @classmethod
+    def _non_empty(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("list at least one ROUGE type")
+        if len(set(value)) != len(value):
+            raise ValueError("a ROUGE type is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _primary_is_scored(self) -> "ScoringConfig":
+        if self.primary not in self.rouge:
+            raise ValueError(f"primary metric {self.primary!r} is not in scoring.rouge {self.rouge}")
+        return self
+
+
+class RunConfig(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    seed: int = 1234
+    dataset: DatasetConfig
+    targets: list[Literal["headline", "standfirst"]] = Field(default_factory=lambda: list(TARGETS))
+    summarizers: list[dict[str, Any]] = Field(min_length=1)
+    scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+    batch_size: int = Field(default=16, ge=1)
+
+    @field_validator("summarizers")
+    @classmethod
+    def _validate_summarizers(cls, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from bench.api.summarizer import get_summarizer_class
+
+        resolved, seen = [], set()
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict) or "type" not in entry or "name" not in entry:
+                raise ValueError(f"summarizers[{i}] needs a 'name' and a 'type'")
+            if entry["name"] in seen:
+                raise ValueError(f"summarizer name {entry['name']!r} is used twice; names must be unique")
+            seen.add(entry["name"])
+            settings_cls = get_summarizer_class(str(entry["type"])).Settings
+            try:
+                settings = settings_cls.model_validate(entry)
+            except ValidationError as err:
+                raise ValueError(f"summarizer {entry['name']!r}: {_first_error(err)}") from None
+            resolved.append(settings.model_dump(mode="json"))
+        return resolved
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, value: list[str]) -> list[str]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError("list each target (headline, standfirst) once")
+        return value
+
+
+def _first_error(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown key; remove it or check its spelling"
+    return f"{where}: {message}"
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:
+    """Read, override and validate a config; relative dataset paths resolve
+    against the config file's folder."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found; check the path") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read config ({err}); check the file") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}:{where} invalid YAML ({getattr(err, 'problem', err)}); fix the syntax") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: a config must be a YAML mapping with name, dataset and summarizers")
+    for item in overrides or []:
+        apply_override(raw, item)
+    return validate_config(raw, base_dir=path.parent, origin=str(path))
+
+
+def validate_config(raw: dict[str, Any], base_dir: Path = Path("."), origin: str = "config") -> RunConfig:
+    try:
+        config = RunConfig.model_validate(raw)
+    except ValidationError as err:
+        raise ConfigError(f"{origin}: {_first_error(err)}") from None
+    except UserError as err:
+        raise ConfigError(f"{origin}: {err}") from None
+    source = config.dataset.source
+    if not source.startswith("hf:") and not Path(source).is_absolute():
+        config.dataset.source = str((base_dir / source).resolve())
+    return config
+
+
+def apply_override(raw: dict[str, Any], item: str) -> None:
+    """Apply one ``--set key.path=value`` (value parsed as YAML). A list element
+    is addressed by index or, for summarizers, by name: ``summarizers.lead-1.sentences=2``."""
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: expected key=value, e.g. --set dataset.limit=50")
+    key, _, text = item.partition("=")
+    try:
+        value = yaml.safe_load(text) if text else ""
+    except yaml.YAMLError:
+        raise ConfigError(f"--set {item!r}: the value is not valid YAML; quote it") from None
+    parts = [p for p in key.strip().split(".")]
+    if not all(parts):
+        raise ConfigError(f"--set {item!r}: empty key segment; use dotted keys like scoring.bootstrap")
+    node: Any = raw
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            index = _list_index(node, part, item)
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+        else:
+            raise ConfigError(f"--set {item!r}: {'.'.join(parts[:depth])} is not a mapping or list")
+
+
+def _list_index(node: list[Any], part: str, item: str) -> int:
+    if part.isdigit() and int(part) < len(node):
+        return int(part)
+    for i, element in enumerate(node):
+        if isinstance(element, dict) and element.get("name") == part:
+            return i
+    raise ConfigError(f"--set {item!r}: no list element {part!r} (use an index below {len(node)} or a summarizer name)")
+
+
+def dump_config(config: RunConfig) -> str:
+    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

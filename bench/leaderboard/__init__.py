@@ -1,0 +1,1 @@
+"""Many runs in, one leaderboard out (JSON, Markdown)."""

@@ -1,0 +1,1 @@
+"""Scoring: ROUGE per article, aggregation with bootstrap intervals, the signature."""

@@ -1,0 +1,1 @@
+"""Run records: a run directory, the pipeline that fills it, and its report."""

@@ -1,0 +1,2 @@
+"""Summarizers, one per module. Each registers through the ``bench.summarizers``
+entry-point group in ``pyproject.toml``."""

@@ -1,0 +1,24 @@
+"""Lead-k: the first k sentences of the body, the classic news baseline."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from pydantic import Field
+
+from bench.api.article import Source
+from bench.api.summarizer import Summarizer, SummarizerSettings
+from bench.summarizers.common import body_sentences, for_target
+
+
+class LeadSettings(SummarizerSettings):
+    sentences: int | dict[str, int] = Field(default=1)
+
+
+class LeadSummarizer(Summarizer):
+    Settings = LeadSettings
+    description = "first k sentences of the body (sentences: k, or per target)"
+
+    def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
+        k = for_target(self.settings.sentences, target)
+        return [" ".join(body_sentences(article)[:k]) for article in articles]

@@ -1,0 +1,74 @@
+"""Greedy extractive oracle: the body sentences that best match the reference.
+
+An upper bound for extractive systems, not a system: it reads the reference,
+so it declares ``is_oracle`` and is flagged as an oracle wherever it is shown.
+Greedy selection in the manner of Nallapati et al. (2017): add the sentence
+that most raises the mean of ROUGE-1 and ROUGE-2 F1, stop when nothing does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence
+
+from pydantic import Field
+
+from bench.api.article import Article
+from bench.api.summarizer import Summarizer, SummarizerSettings
+from bench.summarizers.common import body_sentences, for_target
+from bench.tokenizers.words import RougeScoreTokenizer
+
+
+class OracleSettings(SummarizerSettings):
+    max_sentences: int | dict[str, int] = Field(default_factory=lambda: {"headline": 1, "standfirst": 2})
+
+
+class OracleSummarizer(Summarizer):
+    Settings = OracleSettings
+    is_oracle = True
+    description = "greedy extractive ROUGE oracle (reads the reference: an upper bound)"
+
+    def __init__(self, settings: OracleSettings, seed: int = 0) -> None:
+        super().__init__(settings, seed)
+        self._tokenizer = RougeScoreTokenizer(use_stemmer=True)
+
+    def summarize(self, articles: Sequence[Article], target: str) -> list[str]:
+        limit = for_target(self.settings.max_sentences, target)
+        return [self._select(article, article.reference(target), limit) for article in articles]
+
+    def _select(self, article: Article, reference: str, limit: int) -> str:
+        sentences = body_sentences(article)
+        tokens = [self._tokenizer.tokenize(s) for s in sentences]
+        ref_tokens = self._tokenizer.tokenize(reference)
+        ref_grams = (_ngrams(ref_tokens, 1), _ngrams(ref_tokens, 2))
+        chosen: list[int] = []
+        best = 0.0
+        while len(chosen) < limit:
+            candidate, candidate_score = None, best
+            for i in range(len(sentences)):
+                if i in chosen:
+                    continue
+                picked = [t for j in sorted(chosen + [i]) for t in tokens[j]]
+                score = (_f1(_ngrams(picked, 1), ref_grams[0]) + _f1(_ngrams(picked, 2), ref_grams[1])) / 2
+                if score > candidate_score:
+                    candidate, candidate_score = i, score
+            if candidate is None:
+                break
+            chosen.append(candidate)
+            best = candidate_score
+        if not chosen and sentences:
+            chosen = [0]
+        return " ".join(sentences[i] for i in sorted(chosen))
+
+
+def _ngrams(tokens: list[str], n: int) -> Counter:
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def _f1(candidate: Counter, reference: Counter) -> float:
+    overlap = sum((candidate & reference).values())
+    if not overlap:
+        return 0.0
+    precision = overlap / sum(candidate.values())
+    recall = overlap / sum(reference.values())
+    return 2 * precision * recall / (precision + recall)

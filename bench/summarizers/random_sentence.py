@@ -1,0 +1,32 @@
+"""A seeded random body sentence: the floor any real system must clear."""
+
+from __future__ import annotations
+
+import random
+from typing import Sequence
+
+from pydantic import Field
+
+from bench.api.article import Source
+from bench.api.summarizer import Summarizer, SummarizerSettings
+from bench.summarizers.common import body_sentences, for_target
+
+
+class RandomSettings(SummarizerSettings):
+    sentences: int | dict[str, int] = Field(default=1)
+
+
+class RandomSentenceSummarizer(Summarizer):
+    Settings = RandomSettings
+    description = "seeded random body sentence(s), in body order"
+
+    def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
+        k = for_target(self.settings.sentences, target)
+        outputs = []
+        for article in articles:
+            sentences = body_sentences(article)
+            # Seeded per article, so the choice does not depend on batch order or size.
+            rng = random.Random(f"{self.seed}:{self.name}:{target}:{article.id}")
+            chosen = sorted(rng.sample(range(len(sentences)), min(k, len(sentences))))
+            outputs.append(" ".join(sentences[i] for i in chosen))
+        return outputs
