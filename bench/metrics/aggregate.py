@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from bench.metrics.rouge import PairScores
+from bench.metrics.significance import resample_counts
 
 
 def score_matrix(scores: Sequence[PairScores], rouge_types: Sequence[str]) -> tuple[np.ndarray, list[str]]:
@@ -17,17 +18,9 @@ def score_matrix(scores: Sequence[PairScores], rouge_types: Sequence[str]) -> tu
     return matrix.reshape(len(scores), len(columns)), columns
 
 
-def bootstrap_means(matrix: np.ndarray, resamples: int, seed: int, chunk: int = 100) -> np.ndarray:
+def bootstrap_means(matrix: np.ndarray, resamples: int, seed: int) -> np.ndarray:
     """Means of ``resamples`` seeded resamples of the rows: shape (resamples, columns)."""
-    n = matrix.shape[0]
-    rng = np.random.default_rng(seed)
-    out = np.empty((resamples, matrix.shape[1]))
-    for start in range(0, resamples, chunk):
-        size = min(chunk, resamples - start)
-        # Counts per row instead of fancy indexing: memory stays O(chunk x n).
-        counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(size)])
-        out[start : start + size] = counts @ matrix / n
-    return out
+    return resample_counts(matrix.shape[0], resamples, seed) @ matrix / matrix.shape[0]
 
 
 def aggregate(

@@ -1,0 +1,94 @@
+"""Paired significance tests between systems scored on the same articles.
+
+Both tests work on per-article score differences, so they answer "is A better
+than B on these articles?", not the weaker unpaired question. All pairs and
+metrics share one seeded set of resamples and are computed as one matrix
+product, so 5 systems x 4 metrics x 11k articles x 1,000 resamples is fast.
+
+- ``bootstrap``: paired bootstrap (Koehn 2004), two-sided, with the bootstrap
+  distribution of the mean difference shifted to the null (Berg-Kirkpatrick
+  et al. 2012): p = (1 + #{|d* - d| >= |d|}) / (B + 1).
+- ``randomization``: approximate randomization (Noreen 1989; Riezler & Maxwell
+  2005): each article's pair of scores is swapped with probability 1/2,
+  p = (1 + #{|d*| >= |d|}) / (B + 1).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Mapping, Sequence
+
+import numpy as np
+
+METHODS = ("bootstrap", "randomization")
+
+
+def resample_counts(n: int, resamples: int, seed: int) -> np.ndarray:
+    """How often each of ``n`` articles is drawn in each of ``resamples`` bootstrap samples."""
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, size=(resamples, n))
+    offsets = (np.arange(resamples) * n)[:, None]
+    return np.bincount((draws + offsets).ravel(), minlength=resamples * n).reshape(resamples, n).astype(np.float64)
+
+
+def _sign_flips(n: int, resamples: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 2, size=(resamples, n), dtype=np.int8).astype(np.float64) * 2 - 1
+
+
+def paired_tests(
+    systems: Mapping[str, np.ndarray],
+    columns: Sequence[str],
+    method: str = "bootstrap",
+    resamples: int = 1000,
+    seed: int = 0,
+) -> list[dict[str, object]]:
+    """Test every pair of systems on every column.
+
+    ``systems`` maps a name to an (articles x columns) score array; all arrays
+    are aligned on the same articles. Returns one record per (pair, column):
+    ``{"a", "b", "metric", "delta" (mean a - b), "p_value"}``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown significance method {method!r}; expected one of {METHODS}")
+    names = list(systems)
+    if len(names) < 2:
+        return []
+    shapes = {systems[name].shape for name in names}
+    if len(shapes) != 1:
+        raise ValueError(f"score arrays are not aligned on the same articles: shapes {sorted(shapes)}")
+    n, m = next(iter(shapes))
+    if m != len(columns):
+        raise ValueError(f"{m} score columns but {len(columns)} column names")
+    pairs = list(combinations(names, 2))
+    # (articles x pairs*columns) matrix of per-article differences.
+    diffs = np.concatenate([systems[a] - systems[b] for a, b in pairs], axis=1)
+    observed = diffs.mean(axis=0)
+    if method == "bootstrap":
+        samples = resample_counts(n, resamples, seed) @ diffs / n
+        extreme = np.abs(samples - observed) >= np.abs(observed) - 1e-12
+    else:
+        samples = _sign_flips(n, resamples, seed) @ diffs / n
+        extreme = np.abs(samples) >= np.abs(observed) - 1e-12
+    p_values = (1 + extreme.sum(axis=0)) / (resamples + 1)
+    records = []
+    for k, (a, b) in enumerate(pairs):
+        for j, column in enumerate(columns):
+            index = k * m + j
+            records.append({
+                "a": a, "b": b, "metric": column,
+                "delta": float(observed[index]), "p_value": float(p_values[index]),
+            })
+    return records
+
+
+def holm_adjust(p_values: Sequence[float]) -> list[float]:
+    """Holm-Bonferroni adjusted p-values (controls the family-wise error rate)."""
+    order = np.argsort(p_values)
+    m = len(p_values)
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted.tolist()
