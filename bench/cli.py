@@ -6,13 +6,20 @@ import argparse
 import sys
 
 from bench import __version__
-from bench.commands import leaderboard, list_registered, run
+from bench.commands import cache, leaderboard, list_registered, reproduce, run, score
 
-COMMANDS = (run, leaderboard, list_registered)
+COMMANDS = (run, score, reproduce, leaderboard, list_registered, cache)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (not usage + error), like every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"bench: error: {message}; see '{self.prog} --help'\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="bench", description="headline-bench: benchmark headline and standfirst generation with ROUGE."
     )
     parser.add_argument("--version", action="version", version=f"headline-bench {__version__}")

@@ -12,9 +12,10 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from bench.api.article import TARGETS
-from bench.errors import ConfigError, UserError
+from bench.errors import ConfigError, UnknownNameError, UserError
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
@@ -35,6 +36,9 @@ class DatasetConfig(Strict):
     seed: int | None = None
     on_empty: Literal["error", "skip"] = "error"
     revision: str | None = None
+    # A body longer than this is rejected as a broken row (the longest real
+    # article in ../shared/data is ~25,000 characters); raise it for long-form text.
+    max_body_chars: int = Field(default=200_000, ge=1)
 
     @field_validator("fields")
     @classmethod
@@ -46,15 +50,33 @@ class DatasetConfig(Strict):
         return value
 
 
+class LengthBudget(Strict):
+    words: int = Field(ge=1)
+    chars: int = Field(ge=1)
+
+
 class ScoringConfig(Strict):
     rouge: list[Literal["rouge1", "rouge2", "rougeL", "rougeLsum"]] = Field(default_factory=lambda: list(ROUGE_TYPES))
     stemmer: Literal["porter", "none"] = "porter"
-    tokenizer: str = "rouge-score"
-    backend: str = "rouge-score"
+    # rouge-score: its own tokenizer, [a-z0-9] only; unicode: letters and digits of any script.
+    tokenizer: Literal["rouge-score", "unicode"] = "rouge-score"
+    # fast: bench.metrics.fast_rouge, the same numbers as rouge-score; rouge-score: the reference.
+    backend: Literal["fast", "rouge-score"] = "fast"
     multiref: Literal["max", "mean"] = "max"
     bootstrap: int = Field(default=1000, ge=0)
     confidence: float = Field(default=0.95, gt=0, lt=1)
     primary: Literal["rouge1", "rouge2", "rougeL", "rougeLsum"] = "rougeLsum"
+    # Paired tests between the systems of a run (bench.metrics.significance).
+    significance: Literal["bootstrap", "randomization"] = "bootstrap"
+    significance_resamples: int = Field(default=1000, ge=0)
+    # Length budgets per target for stats.over_budget: an output over either limit counts.
+    budgets: dict[Literal["headline", "standfirst"], "LengthBudget"] = Field(
+        default_factory=lambda: {"headline": LengthBudget(words=14, chars=90),
+                                 "standfirst": LengthBudget(words=40, chars=250)}
+    )
+    # Cosine similarity to the reference with all-MiniLM-L6-v2 (beside ROUGE, never in it).
+    semantic: bool = False
+    workers: int = Field(default=0, ge=0)  # processes for the fast scorer; 0: up to 2 on large inputs
 
     @field_validator("rouge")
     @classmethod
@@ -72,6 +94,32 @@ class ScoringConfig(Strict):
         return self
 
 
+class EngineConfig(Strict):
+    """Where generation runs: ``local`` (this process) or ``ray`` (a Ray cluster;
+    ``pip install headline-bench[ray]``). ``engine: ray`` is short for ``{type: ray}``.
+    Outputs are the same on either, so the engine is not part of the signature."""
+
+    type: Literal["local", "ray"] = "local"
+    address: str | None = None  # None: a running cluster if any, else a local one; or "auto", "ray://host:10001"
+    workers: int = Field(default=1, ge=1)
+    num_gpus_per_worker: float = Field(default=0, ge=0)
+    num_cpus_per_worker: float = Field(default=1, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+
+class CacheConfig(Strict):
+    """The prediction cache shared across runs (see ``bench.cache``). ``dir``
+    defaults to ~/.cache/headline-bench; the HEADLINE_BENCH_CACHE environment
+    variable overrides it. Neither changes any score."""
+
+    enabled: bool = True
+    dir: str | None = None
+
+
 class RunConfig(Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     seed: int = 1234
@@ -80,6 +128,8 @@ class RunConfig(Strict):
     summarizers: list[dict[str, Any]] = Field(min_length=1)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
     batch_size: int = Field(default=16, ge=1)
+    engine: EngineConfig = Field(default_factory=EngineConfig)
+    cache: CacheConfig = Field(default_factory=CacheConfig)
 
     @field_validator("summarizers")
     @classmethod
@@ -89,15 +139,20 @@ class RunConfig(Strict):
         resolved, seen = [], set()
         for i, entry in enumerate(entries):
             if not isinstance(entry, dict) or "type" not in entry or "name" not in entry:
-                raise ValueError(f"summarizers[{i}] needs a 'name' and a 'type'")
-            if entry["name"] in seen:
-                raise ValueError(f"summarizer name {entry['name']!r} is used twice; names must be unique")
-            seen.add(entry["name"])
-            settings_cls = get_summarizer_class(str(entry["type"])).Settings
+                raise _at(f"summarizers.{i}", "each summarizer needs a 'name' and a 'type'")
+            name = entry["name"]
+            if name in seen:
+                raise _at(f"summarizers.{name}", "this name is used twice; summarizer names must be unique")
+            seen.add(name)
+            try:
+                settings_cls = get_summarizer_class(str(entry["type"])).Settings
+            except UnknownNameError as err:
+                raise _at(f"summarizers.{name}.type", str(err)) from None
             try:
                 settings = settings_cls.model_validate(entry)
             except ValidationError as err:
-                raise ValueError(f"summarizer {entry['name']!r}: {_first_error(err)}") from None
+                where, message = _describe(err)
+                raise _at(".".join(filter(None, ("summarizers", str(name), where))), message) from None
             resolved.append(settings.model_dump(mode="json"))
         return resolved
 
@@ -109,18 +164,33 @@ class RunConfig(Strict):
         return value
 
 
-def _first_error(err: ValidationError) -> str:
+def _at(where: str, message: str) -> PydanticCustomError:
+    """An error that names its own place, such as ``summarizers.lead-1.sentences``:
+    a summarizer is addressed by name (as in ``--set``), not by list index."""
+    return PydanticCustomError("located", "{where}: {message}", {"where": where, "message": message})
+
+
+def _describe(err: ValidationError) -> tuple[str, str]:
+    """The first validation error as (dotted key, what is wrong)."""
     first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    message = first["msg"]
+    if first["type"] == "located":
+        return first["ctx"]["where"], first["ctx"]["message"]
+    where = ".".join(str(p) for p in first["loc"] if p != "[key]")  # "[key]": the key itself is wrong
+    message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key; remove it or check its spelling"
-    return f"{where}: {message}"
+    return where, message
+
+
+def _first_error(err: ValidationError) -> str:
+    where, message = _describe(err)
+    return f"{where or '(top level)'}: {message}"
 
 
 def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:
-    """Read, override and validate a config; relative dataset paths resolve
-    against the config file's folder."""
+    """Read, override and validate a config. A relative dataset path resolves
+    against the config file's folder, or against the working directory when it
+    came from ``--set dataset.source=...`` (typed at the prompt, read from there)."""
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -134,9 +204,12 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConf
         raise ConfigError(f"{path}:{where} invalid YAML ({getattr(err, 'problem', err)}); fix the syntax") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a config must be a YAML mapping with name, dataset and summarizers")
+    base_dir = path.parent
     for item in overrides or []:
         apply_override(raw, item)
-    return validate_config(raw, base_dir=path.parent, origin=str(path))
+        if item.partition("=")[0].strip() in ("dataset", "dataset.source"):
+            base_dir = Path.cwd()
+    return validate_config(raw, base_dir=base_dir, origin=str(path))
 
 
 def validate_config(raw: dict[str, Any], base_dir: Path = Path("."), origin: str = "config") -> RunConfig:

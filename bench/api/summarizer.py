@@ -7,21 +7,26 @@ pad and run together, and let an engine ship work to other processes.
 Summarizers register through the ``bench.summarizers`` entry-point group (the
 built-ins too, see ``pyproject.toml``), so a third-party package adds one
 without editing this project. ``register_summarizer`` adds one in-process
-(tests, notebooks).
+(tests, notebooks). ``BENCH_PLUGINS=module[,module...]`` names modules that are
+imported before any lookup, so summarizers they register with
+``register_summarizer`` are usable from the command line without packaging.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 from abc import ABC, abstractmethod
 from importlib.metadata import entry_points
-from typing import Callable, ClassVar, Sequence, TypeVar
+from typing import Any, Callable, ClassVar, Sequence, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from bench.api.article import Article, Source
-from bench.errors import UnknownNameError
+from bench.errors import ConfigError, UnknownNameError
 
 ENTRY_POINT_GROUP = "bench.summarizers"
+PLUGINS_ENV = "BENCH_PLUGINS"
 
 
 class SummarizerSettings(BaseModel):
@@ -49,6 +54,9 @@ class Summarizer(ABC):
     Settings: ClassVar[type[SummarizerSettings]] = SummarizerSettings
     is_oracle: ClassVar[bool] = False
     description: ClassVar[str] = ""
+    # False when outputs depend on the run seed (random choices, sampling): the
+    # prediction cache then keys them by seed too. See ``uses_seed``.
+    deterministic: ClassVar[bool] = True
 
     def __init__(self, settings: SummarizerSettings, seed: int = 0) -> None:
         self.settings = settings
@@ -65,6 +73,24 @@ class Summarizer(ABC):
     def close(self) -> None:
         """Release models or connections. Called once when a run is done with it."""
 
+    @classmethod
+    def uses_seed(cls, settings: SummarizerSettings) -> bool:
+        """Whether outputs depend on the run seed; override when it depends on the
+        settings (e.g. ``do_sample``). Defaults to ``not cls.deterministic``."""
+        return not cls.deterministic
+
+    @classmethod
+    def cache_identity(cls, settings: SummarizerSettings) -> dict[str, Any]:
+        """What, besides the settings, the seed, the target and the article, can
+        change this summarizer's outputs: e.g. the resolved revision of a Hub
+        model or a hash of local weight files. Part of the prediction cache key.
+
+        Called without building the summarizer (a cache hit must not load a
+        model), so it must be cheap and must not download anything. Must return
+        JSON-serialisable values. Default: nothing extra.
+        """
+        return {}
+
 
 S = TypeVar("S", bound=type[Summarizer])
 _registered: dict[str, type[Summarizer]] = {}
@@ -80,8 +106,21 @@ def register_summarizer(type_name: str) -> Callable[[S], S]:
     return decorate
 
 
+def load_env_plugins() -> None:
+    """Import the modules named in ``BENCH_PLUGINS`` (comma-separated), once each,
+    so the summarizers they register are found by name."""
+    for module in filter(None, (m.strip() for m in os.environ.get(PLUGINS_ENV, "").split(","))):
+        try:
+            importlib.import_module(module)
+        except ImportError as err:
+            raise ConfigError(
+                f"{PLUGINS_ENV}: cannot import plugin module {module!r} ({err}); check the name and PYTHONPATH"
+            ) from None
+
+
 def summarizer_types() -> dict[str, str]:
     """Every registered type name, mapped to where it comes from (not imported)."""
+    load_env_plugins()
     found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
     found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
     return dict(sorted(found.items()))
@@ -89,6 +128,7 @@ def summarizer_types() -> dict[str, str]:
 
 def get_summarizer_class(type_name: str) -> type[Summarizer]:
     """Look a summarizer type up by name; only the one asked for is imported."""
+    load_env_plugins()
     if type_name in _registered:
         return _registered[type_name]
     for ep in entry_points(group=ENTRY_POINT_GROUP):

@@ -1,31 +1,95 @@
-"""bench leaderboard RUN_DIR... -o leaderboard.json"""
+"""bench leaderboard RUN_DIR... -o leaderboard.json  (also leaderboard.md and leaderboard.html beside it)
+
+``-o`` may name the .json, .md or .html file; the other two go beside it with
+the same stem unless ``--markdown`` / ``--html`` say where (``none`` skips one).
+An existing leaderboard at the JSON path is merged into, not replaced; with no
+run directories the pages are re-rendered from it. ``--check FILE`` validates
+a leaderboard against the shipped schema.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+SUFFIXES = (".json", ".md", ".html")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("leaderboard", help="merge run directories into a leaderboard")
-    parser.add_argument("runs", nargs="+", help="run directories written by 'bench run' or 'bench score'")
+    parser = subparsers.add_parser(
+        "leaderboard", help="merge run directories into a leaderboard (JSON, Markdown, HTML page)",
+        description="Merge run directories into a leaderboard file (merged into if it exists), "
+                    "and write its Markdown table and a self-contained HTML page.",
+    )
+    parser.add_argument("runs", nargs="*", help="run directories written by 'bench run' or 'bench score'")
     parser.add_argument("-o", "--output", default="leaderboard.json",
-                        help="leaderboard JSON to write; a .md file is written beside it")
+                        help="leaderboard file: .json (default leaderboard.json), or .md/.html to name the JSON by its stem")
+    parser.add_argument("--markdown", default=None, metavar="PATH", help="Markdown file (default: beside the JSON; 'none' to skip)")
+    parser.add_argument("--html", default=None, metavar="PATH", help="HTML page (default: beside the JSON; 'none' to skip)")
     parser.add_argument("--primary", default=None, help="rank by this metric (default: each run's, e.g. rougeLsum.f)")
+    parser.add_argument("--max-articles", type=int, default=200, metavar="N",
+                        help="articles sampled into the page's article browser per board (plus each system's best and worst)")
+    parser.add_argument("--check", default=None, metavar="FILE",
+                        help="only validate FILE against the leaderboard schema: exit 0 if valid, 2 with the first problem")
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not print the Markdown table")
     parser.set_defaults(handler=main)
 
 
-def main(args: argparse.Namespace) -> int:
-    from bench.leaderboard.build import build_leaderboard, load_runs
-    from bench.leaderboard.markdown import to_markdown
-    from bench.runs.directory import write_atomic, write_json
+def _paths(args: argparse.Namespace) -> tuple[Path, Path | None, Path | None]:
+    from bench.errors import UserError
 
     output = Path(args.output)
-    leaderboard = build_leaderboard(load_runs([Path(p) for p in args.runs]), primary=args.primary)
+    if output.suffix not in SUFFIXES:
+        raise UserError(f"-o {output}: name a .json, .md or .html file")
+    json_path = output.with_suffix(".json")
+
+    def pick(flag: str | None, suffix: str) -> Path | None:
+        if flag is not None:
+            return None if flag.lower() == "none" else Path(flag)
+        return output if output.suffix == suffix else output.with_suffix(suffix)
+
+    return json_path, pick(args.markdown, ".md"), pick(args.html, ".html")
+
+
+def main(args: argparse.Namespace) -> int:
+    from bench.errors import UserError
+    from bench.leaderboard.schema import read_leaderboard
+
+    if args.check:
+        data = read_leaderboard(Path(args.check))
+        count = sum(len(b["entries"]) + len(b["oracles"]) for board in data["boards"] for b in board["targets"].values())
+        print(f"{args.check}: valid leaderboard (schema version {data['schema_version']}, "
+              f"{len(data['boards'])} board(s), {count} entries)")
+        return 0
+    if args.max_articles < 0:
+        raise UserError("--max-articles must be 0 or more")
+
+    from bench.leaderboard.articles import browser_data
+    from bench.leaderboard.build import build_leaderboard, load_runs
+    from bench.leaderboard.html import to_html
+    from bench.leaderboard.markdown import to_markdown
+    from bench.leaderboard.schema import validate
+    from bench.runs.directory import write_atomic, write_json
+
+    json_path, markdown_path, html_path = _paths(args)
+    existing = read_leaderboard(json_path) if json_path.is_file() else None
+    if not args.runs and existing is None:
+        raise UserError(f"no run directories given and no leaderboard at {json_path} to re-render; pass run folders")
+    leaderboard, skipped = build_leaderboard(load_runs([Path(p) for p in args.runs]), args.primary, existing)
+    validate(leaderboard, json_path)  # never write a leaderboard other tools would reject
+    for line in skipped:
+        print(f"note: {line}", file=sys.stderr)
+    write_json(json_path, leaderboard)
+    written = [json_path]
     markdown = to_markdown(leaderboard)
-    write_json(output, leaderboard)
-    markdown_path = output.with_suffix(".md")
-    write_atomic(markdown_path, markdown)
-    print(markdown)
-    print(f"wrote {output} and {markdown_path}")
+    if markdown_path:
+        write_atomic(markdown_path, markdown)
+        written.append(markdown_path)
+    if html_path:
+        write_atomic(html_path, to_html(leaderboard, browser_data(leaderboard, args.max_articles)))
+        written.append(html_path)
+    if not args.quiet:
+        print(markdown)
+    print("wrote " + ", ".join(str(p) for p in written))
     return 0

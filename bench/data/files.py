@@ -45,7 +45,7 @@ def read_local_rows(path: Path, fmt: str) -> list[dict[str, Any]]:
     try:
         loaded = datasets.load_dataset(fmt, data_files=str(path), split="train", keep_in_memory=True)
     except Exception as err:  # datasets wraps parser errors in many types
-        raise DataError(f"{path}: could not be read as {fmt} ({_short(err)}); check the file") from None
+        raise DataError(f"{path}: could not be read as {fmt} ({_short(err, root_cause=True)}); check the file") from None
     return loaded.to_list()
 
 
@@ -55,8 +55,12 @@ def read_hub_rows(source: str, split: str, revision: str | None) -> list[dict[st
     if not name:
         raise DataError(f"{source}: name the Hub dataset, e.g. hf:xsum or hf:cnn_dailymail:3.0.0")
     import datasets
+    import huggingface_hub
 
     datasets.disable_progress_bars()
+    # Offline, the Hub client logs each retry; the one-line error below says it all.
+    datasets.logging.set_verbosity_error()
+    huggingface_hub.utils.logging.set_verbosity_error()
     try:
         loaded = datasets.load_dataset(name, config_name or None, split=split, revision=revision)
     except Exception as err:
@@ -90,6 +94,11 @@ def _check_text_file(path: Path, fmt: str) -> None:
             raise DataError(f"{path}:{number}: expected a JSON object per line, got {type(row).__name__}")
 
 
-def _short(err: Exception) -> str:
+def _short(err: BaseException, root_cause: bool = False) -> str:
+    """The error in one short line. For local files ``root_cause`` digs out the
+    parser's own message, which ``datasets`` wraps in "An error occurred while
+    generating the dataset"."""
+    while root_cause and (err.__cause__ or err.__context__) is not None:
+        err = err.__cause__ or err.__context__
     text = " ".join(str(err).split())
     return (text[:200] + "...") if len(text) > 200 else (text or type(err).__name__)

@@ -20,7 +20,7 @@ def read_seeds_folder(folder: Path) -> list[dict[str, str]]:
 
 def read_seed_file(path: Path) -> dict[str, str]:
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # tolerate a BOM from Windows editors
     except UnicodeDecodeError as err:
         raise DataError(f"{path}: not UTF-8 (byte {err.start}); re-save the file as UTF-8") from None
     lines = text.replace("\r\n", "\n").split("\n")

@@ -1,8 +1,14 @@
 """Merge run results into a leaderboard.
 
-Results are grouped by (dataset fingerprint, signature): only results made on
-the same articles with the same scoring settings are ranked against each other.
-Each group is a board of its own, with a note saying why it is separate.
+Results are grouped into boards by (dataset fingerprint, signature): only
+results made on the same articles with the same scoring settings are ranked
+against each other. Within a board, each target has its ranked real systems
+(``entries``) and, listed apart and never ranked, its ``oracles``.
+
+Every entry keeps its per-article primary scores (``per_article``, aligned
+with the target's ``article_ids``). That makes the leaderboard file
+self-contained: significance is recomputed from the file itself when new runs
+are merged in, even after the old run folders have moved or been deleted.
 """
 
 from __future__ import annotations
@@ -13,61 +19,186 @@ from typing import Any, Sequence
 
 from bench import __version__
 from bench.errors import UserError
-from bench.runs.directory import RunDirectory
+from bench.leaderboard.ranking import rank_target
+from bench.metrics.signature import parse_signature
+from bench.runs.directory import RunDirectory, read_jsonl
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+DECIMALS = 6  # per-article scores are stored rounded; significance is always computed from the stored values
 
 
 def load_runs(paths: Sequence[Path]) -> list[tuple[Path, dict[str, Any]]]:
     return [(Path(p), RunDirectory(Path(p)).load_results()) for p in paths]
 
 
-def build_leaderboard(runs: Sequence[tuple[Path, dict[str, Any]]], primary: str | None = None) -> dict[str, Any]:
-    if not runs:
-        raise UserError("no runs given; pass one or more run directories written by 'bench run'")
-    boards: dict[tuple[str, str], dict[str, Any]] = {}
+def empty_leaderboard() -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "generated": "", "bench_version": __version__,
+            "runs": [], "boards": [], "notes": []}
+
+
+def build_leaderboard(
+    runs: Sequence[tuple[Path, dict[str, Any]]],
+    primary: str | None = None,
+    existing: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Add ``runs`` to ``existing`` (or a new leaderboard); return it and what was skipped.
+
+    A run already on the leaderboard (same name, creation time and dataset
+    fingerprint) is skipped, so re-adding it changes nothing.
+    """
+    if not runs and existing is None:
+        raise UserError("no runs given; pass one or more run directories written by 'bench run' or 'bench score'")
+    board_file = existing if existing is not None else empty_leaderboard()
+    skipped: list[str] = []
     for path, results in runs:
-        key = (results["dataset"]["fingerprint"], results["signature"])
-        board = boards.setdefault(
-            key,
-            {
-                "dataset": {k: results["dataset"].get(k) for k in ("fingerprint", "source", "n_articles")},
-                "signature": results["signature"],
-                "targets": {},
-            },
-        )
-        for target, block in results["targets"].items():
-            metric = primary or block.get("primary", "rougeLsum.f")
-            board_target = board["targets"].setdefault(target, {"primary": metric, "entries": []})
-            for name, system in block["systems"].items():
-                if any(e["summarizer"] == name and e["run"]["name"] == results["name"] for e in board_target["entries"]):
-                    raise UserError(
-                        f"{path}: summarizer {name!r} of run {results['name']!r} is already on the board; "
-                        "pass each run once or rename the summarizer"
-                    )
-                board_target["entries"].append(_entry(path, results, name, system))
-    for board in boards.values():
-        for board_target in board["targets"].values():
-            _rank(board_target)
+        identity = _identity(results)
+        if any(_identity(run) == identity for run in board_file["runs"]):
+            skipped.append(f"{path}: already on the leaderboard; skipped")
+            continue
+        run = _run_record(path, results, {r["id"] for r in board_file["runs"]})
+        board_file["runs"].append(run)
+        _add_run(board_file, run, path, results, primary)
+    for board in board_file["boards"]:
+        for block in board["targets"].values():
+            _finish_target(block, board["signature"])
+    board_file["generated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    board_file["bench_version"] = __version__
+    board_file["notes"] = _notes(board_file["boards"])
+    return board_file, skipped
+
+
+def _identity(record: dict[str, Any]) -> tuple[Any, ...]:
+    dataset = record.get("dataset", {})
+    fingerprint = dataset.get("fingerprint") if isinstance(dataset, dict) else None
+    return (record.get("name"), record.get("created"), record.get("fingerprint", fingerprint))
+
+
+def _run_record(path: Path, results: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+    """Where an entry came from. ``id`` is the run folder's name, made unique on this leaderboard."""
+    base = Path(path).resolve().name or results.get("name", "run")
+    run_id, suffix = base, 1
+    while run_id in taken:
+        suffix += 1
+        run_id = f"{base}-{suffix}"
+    config_path = Path(path) / RunDirectory.CONFIG
     return {
-        "schema_version": SCHEMA_VERSION,
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "bench_version": __version__,
-        "boards": list(boards.values()),
-        "notes": _notes(boards),
+        "id": run_id,
+        "name": results.get("name", base),
+        "created": results.get("created"),
+        "path": str(Path(path).resolve()),
+        "config_file": str(config_path.resolve()) if config_path.is_file() else None,
+        "fingerprint": results["dataset"]["fingerprint"],
+        "signature": results["signature"],
+        "bench_version": results.get("bench_version"),
+        "git_commit": (results.get("environment") or {}).get("git_commit"),
     }
 
 
-def _entry(path: Path, results: dict[str, Any], name: str, system: dict[str, Any]) -> dict[str, Any]:
+def _add_run(board_file: dict[str, Any], run: dict[str, Any], path: Path, results: dict[str, Any],
+             primary: str | None) -> None:
+    board = _board_for(board_file, results)
+    score_rows = _score_rows(path)
+    summarizer_configs = {s.get("name"): s for s in (results.get("config") or {}).get("summarizers", [])}
+    for target, block in results["targets"].items():
+        metric = primary or block.get("primary", "rougeLsum.f")
+        board_target = board["targets"].setdefault(
+            target, {"primary": metric, "article_ids": [], "significance": None, "entries": [], "oracles": []}
+        )
+        if primary and board_target["primary"] != primary:
+            raise UserError(
+                f"the leaderboard ranks {target} by {board_target['primary']}, not {primary}; "
+                "drop --primary or build a new leaderboard file from the run folders"
+            )
+        for name, system in block["systems"].items():
+            per_article = _per_article(score_rows, target, name, board_target["primary"], path)
+            entry = _entry(run, name, system, summarizer_configs.get(name), per_article)
+            board_target["oracles" if entry["oracle"] else "entries"].append(entry)
+
+
+def _board_for(board_file: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
+    fingerprint, sig = results["dataset"]["fingerprint"], results["signature"]
+    for board in board_file["boards"]:
+        if board["dataset"]["fingerprint"] == fingerprint and board["signature"] == sig:
+            return board
+    board = {
+        "id": f"board-{len(board_file['boards']) + 1}",
+        "dataset": {
+            "fingerprint": fingerprint,
+            "source": str(results["dataset"].get("source")),
+            "n_articles": results["dataset"].get("n_articles"),
+        },
+        "signature": sig,
+        "targets": {},
+    }
+    board_file["boards"].append(board)
+    return board
+
+
+def _score_rows(path: Path) -> list[dict[str, Any]]:
+    scores = RunDirectory(path).scores_path
+    if not scores.is_file():
+        raise UserError(f"{scores}: missing; the leaderboard needs per-article scores for its significance tests")
+    return read_jsonl(scores)
+
+
+def _per_article(rows: list[dict[str, Any]], target: str, name: str, metric: str, path: Path) -> dict[str, float]:
+    rouge_type, _, key = metric.partition(".")
+    scores: dict[str, float] = {}
+    for row in rows:
+        if row.get("target") == target and row.get("summarizer") == name:
+            try:
+                scores[str(row["id"])] = round(float(row["scores"][rouge_type][key or "f"]), DECIMALS)
+            except (KeyError, TypeError, ValueError):
+                raise UserError(f"{path}/scores.jsonl: {name}/{target} article {row.get('id')!r} has no {metric} score; "
+                                "rank by a metric every run has (--primary)") from None
+    if not scores:
+        raise UserError(f"{path}/scores.jsonl: no per-article scores for {name}/{target}; the run folder is incomplete")
+    return scores
+
+
+def _entry(run: dict[str, Any], name: str, system: dict[str, Any], config: dict[str, Any] | None,
+           per_article: dict[str, float]) -> dict[str, Any]:
     return {
+        "key": f"{run['id']}/{name}",
+        "label": name,
         "summarizer": name,
         "type": system.get("type"),
         "oracle": bool(system.get("oracle")),
         "n": system["n"],
+        "rank": None,
+        "rank_range": None,
+        "tied_with": [],
+        "beats": [],
         "scores": system["scores"],
         "lengths": system.get("lengths", {}),
-        "run": {"name": results["name"], "path": str(path), "created": results.get("created")},
+        "stats": system.get("stats", {}),
+        "run": run["id"],
+        "config": config,
+        "per_article": per_article,  # a dict while building; aligned to article_ids in _finish_target
     }
+
+
+def _finish_target(block: dict[str, Any], signature: str) -> None:
+    """Align per-article scores to one id list, label entries, test and rank."""
+    entries = block["entries"] + block["oracles"]
+    ids = list(block["article_ids"])
+    for entry in entries:
+        if isinstance(entry["per_article"], list):  # loaded from an existing file
+            entry["per_article"] = {i: s for i, s in zip(block["article_ids"], entry["per_article"]) if s is not None}
+    seen = set(ids)
+    for entry in entries:
+        for article_id in entry["per_article"]:
+            if article_id not in seen:
+                seen.add(article_id)
+                ids.append(article_id)
+    block["article_ids"] = ids
+    names = [e["summarizer"] for e in entries]
+    for entry in entries:
+        entry["label"] = entry["summarizer"] if names.count(entry["summarizer"]) == 1 else \
+            f"{entry['summarizer']} ({entry['run']})"
+    rank_target(block, signature)
+    for entry in entries:
+        entry["per_article"] = [entry["per_article"].get(i) for i in ids]
 
 
 def metric_value(entry: dict[str, Any], metric: str) -> float:
@@ -75,27 +206,34 @@ def metric_value(entry: dict[str, Any], metric: str) -> float:
     try:
         return entry["scores"][rouge_type][key or "f"]["mean"]
     except KeyError:
-        raise UserError(f"run {entry['run']['name']!r} has no {metric} score; rank by a metric every run has") from None
+        raise UserError(f"run {entry['run']!r} has no {metric} score; rank by a metric every run has") from None
 
 
-def _rank(board_target: dict[str, Any]) -> None:
-    """Real systems ranked by the primary metric; oracles listed after them, unranked."""
-    metric = board_target["primary"]
-    entries = board_target["entries"]
-    entries.sort(key=lambda e: (e["oracle"], -metric_value(e, metric), e["summarizer"]))
-    rank = 0
-    for entry in entries:
-        if entry["oracle"]:
-            entry["rank"] = None
-        else:
-            rank += 1
-            entry["rank"] = rank
-
-
-def _notes(boards: dict[tuple[str, str], Any]) -> list[str]:
+def _notes(boards: list[dict[str, Any]]) -> list[str]:
+    """Why boards are separate: one top-level note, and one per board naming what differs."""
+    for board in boards:
+        board["note"] = _board_note(board, boards)
     if len(boards) <= 1:
         return []
     return [
         f"{len(boards)} separate boards: results on different articles (dataset fingerprint) "
         "or with different scoring settings (signature) are never ranked against each other."
     ]
+
+
+def _board_note(board: dict[str, Any], boards: list[dict[str, Any]]) -> str | None:
+    differences = []
+    mine = parse_signature(board["signature"])
+    for other in boards:
+        if other is board:
+            continue
+        if other["dataset"]["fingerprint"] != board["dataset"]["fingerprint"]:
+            differences.append(f"{other['id']}: other articles ({other['dataset']['fingerprint']})")
+            continue
+        theirs = parse_signature(other["signature"])
+        changed = [f"{k}:{mine.get(k, '-')} vs {theirs.get(k, '-')}" for k in sorted(set(mine) | set(theirs))
+                   if mine.get(k) != theirs.get(k)]
+        differences.append(f"{other['id']}: same articles, other scoring settings ({', '.join(changed)})")
+    if not differences:
+        return None
+    return "Not ranked against " + "; ".join(differences) + "."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from bench.tokenizers.sentences import SPLITTER_NAME, split_sentences
-from bench.tokenizers.words import RougeScoreTokenizer
+from bench.tokenizers.words import make_tokenizer
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 # One pair's scores: {"rouge1": {"p": .., "r": .., "f": ..}, ...}
@@ -33,6 +33,7 @@ class RougeScorer:
         rouge_types: Sequence[str] = ROUGE_TYPES,
         use_stemmer: bool = True,
         multiref: str = "max",
+        tokenizer: str = "rouge-score",
     ) -> None:
         unknown = set(rouge_types) - set(ROUGE_TYPES)
         if unknown:
@@ -44,7 +45,7 @@ class RougeScorer:
         self.rouge_types = list(rouge_types)
         self.use_stemmer = use_stemmer
         self.multiref = multiref
-        self.tokenizer = RougeScoreTokenizer(use_stemmer)
+        self.tokenizer = make_tokenizer(tokenizer, use_stemmer)
         self._scorer = rouge_scorer.RougeScorer(self.rouge_types, tokenizer=self.tokenizer)
 
     def score(self, prediction: str, references: Sequence[str]) -> PairScores:

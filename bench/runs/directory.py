@@ -1,16 +1,34 @@
 """The run directory and its files (see PRODUCT.md): ``config.yaml``,
 ``predictions.jsonl`` (appended and flushed as predictions are made),
-``scores.jsonl`` and ``results.json`` (written atomically)."""
+``scores.jsonl`` and ``results.json`` (written atomically).
+
+A directory without ``results.json`` is an unfinished run: a later ``bench
+run`` of the same resolved config continues it. While a run writes a directory
+it holds an exclusive lock on ``.lock`` (released by the OS however the process
+ends), so two runs never write one directory at once.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
+
+import yaml
 
 from bench.errors import UserError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locking
+    fcntl = None  # type: ignore[assignment]
+
+# Config sections that change no prediction or score: a run may be resumed with
+# them changed.
+NOT_COMPARED = ("cache", "engine")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -52,11 +70,30 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def comparable_config(config: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a resolved config that decide what a run computes."""
+    return {k: v for k, v in config.items() if k not in NOT_COMPARED}
+
+
+def config_difference(a: dict[str, Any], b: dict[str, Any], prefix: str = "") -> str | None:
+    """The dotted path of the first value that differs between two configs, or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            if key not in a or key not in b:
+                return f"{prefix}{key}"
+            found = config_difference(a[key], b[key], f"{prefix}{key}.")
+            if found:
+                return found
+        return None
+    return None if a == b else prefix.rstrip(".") or "(top level)"
+
+
 class RunDirectory:
     CONFIG = "config.yaml"
     PREDICTIONS = "predictions.jsonl"
     SCORES = "scores.jsonl"
     RESULTS = "results.json"
+    LOCK = ".lock"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -77,13 +114,94 @@ class RunDirectory:
     def results_path(self) -> Path:
         return self.path / self.RESULTS
 
+    @property
+    def finished(self) -> bool:
+        return self.results_path.is_file()
+
     def append_predictions(self, rows: list[dict[str, Any]]) -> None:
-        """Append and flush to disk, so a crash loses at most the batch in flight."""
-        with self.predictions_path.open("a", encoding="utf-8") as handle:
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        """Append and flush to disk, so a crash loses at most the batch in flight.
+        The batch goes out in one write, so a kill leaves whole lines (a power
+        cut may leave a torn last line, which ``recover_predictions`` drops)."""
+        if not rows:
+            return
+        data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+        fd = os.open(self.predictions_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        except OSError as err:  # name the file: os.write does not
+            raise OSError(err.errno, err.strerror, str(self.predictions_path)) from None
+        finally:
+            os.close(fd)
+
+    def recover_predictions(self) -> list[dict[str, Any]]:
+        """The predictions an interrupted run wrote. A torn last line (cut off by
+        a crash) is dropped and cut from the file, so appending continues cleanly."""
+        path = self.predictions_path
+        if not path.is_file():
+            return []
+        data = path.read_bytes()
+        complete = data.rfind(b"\n") + 1
+        if complete < len(data):
+            with path.open("r+b") as handle:
+                handle.truncate(complete)
+                handle.flush()
+                os.fsync(handle.fileno())
+        rows = []
+        for number, line in enumerate(data[:complete].split(b"\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                raise UserError(
+                    f"{path}:{number}: damaged prediction line; delete the line (or the run directory) and resume"
+                ) from None
+            if not isinstance(row, dict) or not {"id", "target", "summarizer", "prediction"} <= set(row):
+                raise UserError(f"{path}:{number}: not a prediction row; delete the line and resume")
+            rows.append(row)
+        return rows
+
+    def saved_config(self) -> dict[str, Any]:
+        """The resolved config this run was started with."""
+        try:
+            data = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UserError(f"{self.path}: no config.yaml; not a run directory written by 'bench run'") from None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+            raise UserError(f"{self.config_path}: unreadable ({type(err).__name__}); the run directory is damaged") from None
+        if not isinstance(data, dict):
+            raise UserError(f"{self.config_path}: not a run config; the run directory is damaged")
+        return data
+
+    def is_locked(self) -> bool:
+        """Whether another process is writing this run right now."""
+        try:
+            with self.lock():
+                return False
+        except RunLocked:
+            return True
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the directory's lock; ``RunLocked`` if another process has it."""
+        if fcntl is None:
+            yield
+            return
+        fd = os.open(self.path / self.LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunLocked(
+                    f"{self.path}: another 'bench run' is writing this run directory; wait for it to end"
+                ) from None
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def load_results(self) -> dict[str, Any]:
         """The run's results.json, or a one-line error saying what is missing."""
@@ -98,3 +216,26 @@ class RunDirectory:
         if not isinstance(data, dict) or "targets" not in data:
             raise UserError(f"{self.results_path}: not a headline-bench results file")
         return data
+
+
+class RunLocked(UserError):
+    """A run directory is being written by another process."""
+
+
+def find_unfinished(output: Path, name: str, config: dict[str, Any]) -> RunDirectory | None:
+    """The newest unfinished, unlocked run of ``name`` under ``output`` that was
+    started with the same resolved config (sections in NOT_COMPARED aside)."""
+    if not output.is_dir():
+        return None
+    wanted = comparable_config(config)
+    for path in sorted(output.glob(f"{name}-*"), reverse=True):
+        directory = RunDirectory(path)
+        if not path.is_dir() or directory.finished or not directory.config_path.is_file():
+            continue
+        try:
+            saved = directory.saved_config()
+        except UserError:
+            continue
+        if comparable_config(saved) == wanted and not directory.is_locked():
+            return directory
+    return None

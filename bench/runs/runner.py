@@ -1,25 +1,60 @@
-"""``bench run``: dataset -> summarizers -> predictions -> scores -> run record."""
+"""``bench run``: dataset -> summarizers -> predictions -> scores -> run record.
+
+The runner owns everything around the engine that makes a run survive and
+repeat: every input is checked before the run directory exists; predictions
+already in an unfinished run directory, then those in the prediction cache, are
+reused, and only what is missing goes to the engine as jobs (cut from the same
+fixed batches an uninterrupted run uses); each result is appended to
+``predictions.jsonl`` and the cache as it arrives; a batch that raises is
+retried one article at a time so only the failing article is lost.
+"""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import sys
 import time
+from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from tqdm import tqdm
 
 from bench import __version__
+from bench.api.article import Article
 from bench.api.summarizer import get_summarizer_class
-from bench.config import RunConfig, dump_config
+from bench.cache import PredictionCache, PredictionKeys, resolve_cache_dir
+from bench.config import DatasetConfig, RunConfig, dump_config
 from bench.data import Dataset, load_dataset_from_config
 from bench.engines.base import Engine, Job
-from bench.engines.local import LocalEngine
+from bench.engines import make_engine
+from bench.errors import ConfigError, DataError, UserError
 from bench.metrics.signature import signature
-from bench.runs.directory import RunDirectory, write_atomic, write_json, write_jsonl
-from bench.runs.environment import environment
+from bench.runs.directory import (
+    RunDirectory,
+    comparable_config,
+    config_difference,
+    find_unfinished,
+    write_atomic,
+    write_json,
+    write_jsonl,
+)
+from bench.runs.environment import environment, seed_everything
 from bench.runs.evaluate import SystemPredictions, evaluate
+
+# After this many articles in a row fail for one summarizer, its remaining
+# articles are recorded as failed without trying (a broken model, not a bad article).
+MAX_FAILURE_STREAK = 5
+
+Log = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    tqdm.write(message, file=sys.stderr)
 
 
 @dataclass
@@ -29,90 +64,396 @@ class RunOutcome:
     failures: list[dict[str, Any]] = field(default_factory=list)
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: what was done is on disk and the run can be resumed."""
+
+    def __init__(self, directory: RunDirectory, kept: int) -> None:
+        super().__init__(f"{directory.path}: interrupted with {kept} predictions kept")
+        self.directory = directory
+        self.kept = kept
+
+
+@dataclass
+class Tally:
+    """Where one summarizer's predictions came from, for the run record."""
+
+    resumed: int = 0
+    hits: int = 0
+    misses: int = 0
+    failed: int = 0
+    generation_s: dict[str, float] = field(default_factory=dict)
+
+
+def run(
+    config: RunConfig,
+    output: Path,
+    show_progress: bool = True,
+    *,
+    use_cache: bool = True,
+    resume: Path | None = None,
+    fresh: bool = False,
+    engine: Engine | None = None,
+    log: Log = _stderr,
+) -> RunOutcome:
+    """Run ``config``; continue ``resume`` (a run directory) or, unless ``fresh``,
+    the newest unfinished run of the same config under ``output``."""
+    started = time.perf_counter()
+    dataset = load_dataset_from_config(config.dataset, config.targets, config.seed)
+    check_articles(dataset, config.dataset)
+    seeds = seed_everything(config.seed)
+    with ExitStack() as stack:
+        cache = open_cache(config, use_cache, log)
+        if cache is not None:
+            stack.callback(cache.close)
+        directory, created = open_run_directory(config, output, resume, fresh, stack, log)
+        done = _previous_predictions(directory, config, dataset)
+        if done:
+            log(f"resuming {directory.path}: {len(done)} predictions already made are kept")
+        try:
+            generation_started = time.perf_counter()
+            systems, failures, tallies, cache = generate_all(
+                config, dataset, directory, show_progress, engine, done=done, cache=cache, log=log
+            )
+            generation_seconds = time.perf_counter() - generation_started
+            write_jsonl(directory.predictions_path, canonical_predictions(systems))
+
+            scoring_started = time.perf_counter()
+            references = {f"{t}\t{a.id}": [a.reference(t)] for a in dataset.articles for t in config.targets}
+            total = sum(len(s.ids) for s in systems)
+            with tqdm(total=total, desc="scoring", unit="pair", disable=not show_progress) as bar:
+                score_rows, targets = evaluate(config.scoring, config.seed, references, systems, progress=bar,
+                                               bodies={a.id: a.body for a in dataset.articles})
+            for block in targets.values():  # the dataset's count, even when a system failed on some
+                block["n_articles"] = len(dataset.articles)
+            write_jsonl(directory.scores_path, score_rows)
+            scoring_seconds = time.perf_counter() - scoring_started
+        except KeyboardInterrupt:
+            raise RunInterrupted(directory, len(directory.recover_predictions())) from None
+        except UserError:
+            if created and not directory.predictions_path.exists():
+                shutil.rmtree(directory.path, ignore_errors=True)  # nothing made: leave nothing behind
+            raise
+
+        results = {
+            "format": "headline-bench/results",
+            "format_version": 1,
+            "name": config.name,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "bench_version": __version__,
+            "signature": signature(config.scoring, config.seed),
+            "seed": config.seed,
+            "seeds": seeds,
+            "dataset": dataset.record(),
+            "targets": targets,
+            "failures": failures,
+            "cache": cache_record(config, cache, use_cache, tallies),
+            "environment": environment(),
+            "timings": {
+                "generation_s": round(generation_seconds, 3),
+                "scoring_s": round(scoring_seconds, 3),
+                "total_s": round(time.perf_counter() - started, 3),
+                "generation_s_by_system": {name: t.generation_s for name, t in tallies.items()},
+            },
+            "config": config.model_dump(mode="json"),
+        }
+        write_json(directory.results_path, results)
+        (directory.path / RunDirectory.LOCK).unlink(missing_ok=True)
+    return RunOutcome(directory, results, failures)
+
+
+def check_articles(dataset: Dataset, config: DatasetConfig) -> None:
+    """Reject what would make a run fail or crawl long after it started."""
+    for article in dataset.articles:
+        if len(article.body) > config.max_body_chars:
+            raise DataError(
+                f"{dataset.source}: article {article.id!r} has a {len(article.body):,}-character body, over "
+                f"dataset.max_body_chars ({config.max_body_chars:,}); fix the row, or raise the limit"
+            )
+
+
+def open_cache(config: RunConfig, use_cache: bool, log: Log) -> PredictionCache | None:
+    """The shared cache, or None when it is off. A cache that cannot be opened
+    is a warning, not an error: it only saves time."""
+    if not (use_cache and config.cache.enabled):
+        return None
+    directory = resolve_cache_dir(config.cache.dir)
+    try:
+        return PredictionCache(directory)
+    except (OSError, sqlite3.Error) as err:
+        log(f"warning: prediction cache at {directory} unusable ({err}); running without it "
+            "(try 'bench cache clear' or set HEADLINE_BENCH_CACHE)")
+        return None
+
+
 def new_run_directory(output: Path, name: str) -> RunDirectory:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     path = output / f"{name}-{stamp}"
     suffix = 1
-    while path.exists():
-        suffix += 1
-        path = output / f"{name}-{stamp}-{suffix}"
-    path.mkdir(parents=True)
-    return RunDirectory(path)
+    while True:
+        try:
+            path.mkdir(parents=True)
+            return RunDirectory(path)
+        except FileExistsError:
+            if not output.is_dir():
+                raise
+            suffix += 1
+            path = output / f"{name}-{stamp}-{suffix}"
 
 
-def run(config: RunConfig, output: Path, show_progress: bool = True) -> RunOutcome:
-    started = time.perf_counter()
-    dataset = load_dataset_from_config(config.dataset, config.targets, config.seed)
-    directory = new_run_directory(output, config.name)
+def open_run_directory(
+    config: RunConfig, output: Path, resume: Path | None, fresh: bool, stack: ExitStack, log: Log
+) -> tuple[RunDirectory, bool]:
+    """The directory to write, locked for this process; True when it is new."""
+    current = config.model_dump(mode="json")
+    if resume is not None:
+        directory = RunDirectory(resume)
+        if not directory.path.is_dir():
+            raise UserError(f"{resume}: run directory not found; pass a folder written by 'bench run'")
+        if directory.finished:
+            raise UserError(f"{resume}: this run already finished; start a new one with 'bench run CONFIG'")
+        saved = directory.saved_config()
+        differs = config_difference(comparable_config(saved), comparable_config(current))
+        if differs:
+            raise ConfigError(
+                f"{directory.config_path}: the run was started with a different {differs}; "
+                "resume with the same config and --set values, or start a new run"
+            )
+        stack.enter_context(directory.lock())
+        return directory, False
+    if not fresh:
+        found = find_unfinished(output, config.name, current)
+        if found is not None:
+            stack.enter_context(found.lock())
+            log(f"continuing the unfinished run {found.path} of this config (pass --fresh for a new run)")
+            return found, False
+    try:
+        directory = new_run_directory(output, config.name)
+    except OSError as err:
+        raise UserError(f"{output}: cannot create a run directory there ({err.strerror}); choose another --output") from None
+    stack.enter_context(directory.lock())  # before config.yaml exists, so no one else takes it as unfinished
     write_atomic(directory.config_path, dump_config(config))
+    return directory, True
 
-    generation_started = time.perf_counter()
-    systems, failures = generate_all(config, dataset, directory, show_progress)
-    generation_seconds = time.perf_counter() - generation_started
 
-    scoring_started = time.perf_counter()
-    references = {f"{t}\t{a.id}": [a.reference(t)] for a in dataset.articles for t in config.targets}
-    with tqdm(total=sum(len(s.ids) for s in systems), desc="scoring", unit="pair", disable=not show_progress) as bar:
-        score_rows, targets = evaluate(config.scoring, config.seed, references, systems, progress=bar)
-    write_jsonl(directory.scores_path, score_rows)
-    scoring_seconds = time.perf_counter() - scoring_started
-
-    results = {
-        "format": "headline-bench/results",
-        "format_version": 1,
-        "name": config.name,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "bench_version": __version__,
-        "signature": signature(config.scoring, config.seed),
-        "seed": config.seed,
-        "dataset": dataset.record(),
-        "targets": targets,
-        "failures": failures,
-        "environment": environment(),
-        "timings": {
-            "generation_s": round(generation_seconds, 3),
-            "scoring_s": round(scoring_seconds, 3),
-            "total_s": round(time.perf_counter() - started, 3),
-        },
-        "config": config.model_dump(mode="json"),
-    }
-    write_json(directory.results_path, results)
-    return RunOutcome(directory, results, failures)
+def _previous_predictions(directory: RunDirectory, config: RunConfig, dataset: Dataset) -> dict[tuple[str, str, str], str]:
+    """Predictions an earlier, interrupted attempt made for this run, by
+    (summarizer, target, id); rows the config no longer asks for are ignored."""
+    wanted_names = {s["name"] for s in config.summarizers}
+    ids = set(dataset.ids)
+    done: dict[tuple[str, str, str], str] = {}
+    for row in directory.recover_predictions():
+        key = (row["summarizer"], row["target"], row["id"])
+        if row["summarizer"] in wanted_names and row["target"] in config.targets and row["id"] in ids:
+            done.setdefault(key, row["prediction"])
+    return done
 
 
 def generate_all(
-    config: RunConfig, dataset: Dataset, directory: RunDirectory, show_progress: bool, engine: Engine | None = None
-) -> tuple[list[SystemPredictions], list[dict[str, Any]]]:
-    """Every summarizer on every target; predictions are appended to the run as they arrive."""
-    engine = engine or LocalEngine()
+    config: RunConfig,
+    dataset: Dataset,
+    directory: RunDirectory,
+    show_progress: bool,
+    engine: Engine | None = None,
+    *,
+    done: dict[tuple[str, str, str], str] | None = None,
+    cache: PredictionCache | None = None,
+    log: Log = _stderr,
+) -> tuple[list[SystemPredictions], list[dict[str, Any]], dict[str, Tally], PredictionCache | None]:
+    """Every summarizer on every target. Returns the systems to score, the
+    failures, where predictions came from, and the cache (None if it broke)."""
+    engine = engine or make_engine(config.engine)
+    done = done or {}
     articles = dataset.articles
+    batches = [articles[i : i + config.batch_size] for i in range(0, len(articles), config.batch_size)]
     total = len(config.summarizers) * len(config.targets) * len(articles)
     systems: list[SystemPredictions] = []
     failures: list[dict[str, Any]] = []
+    tallies: dict[str, Tally] = {}
     with tqdm(total=total, desc="generating", unit="summary", disable=not show_progress) as bar:
         for settings in config.summarizers:
-            jobs = [
-                Job(target, articles[i : i + config.batch_size])
-                for target in config.targets
-                for i in range(0, len(articles), config.batch_size)
-            ]
+            name = settings["name"]
+            cls = get_summarizer_class(settings["type"])
+            tally = tallies[name] = Tally(generation_s={t: 0.0 for t in config.targets})
             outputs: dict[str, dict[str, str]] = {t: {} for t in config.targets}
-            seconds: dict[str, float] = {t: 0.0 for t in config.targets}
-            started = time.perf_counter()
-            for job, texts in engine.generate(settings, config.seed, jobs):
-                now = time.perf_counter()
-                seconds[job.target] += now - started
-                started = now
+
+            for target in config.targets:
+                for article in articles:
+                    if (name, target, article.id) in done:
+                        outputs[target][article.id] = done[(name, target, article.id)]
+                        tally.resumed += 1
+            bar.update(tally.resumed)
+
+            keys = PredictionKeys(cls, settings, config.seed) if cache is not None else None
+            if cache is not None and keys is not None:
+                cache = _take_from_cache(cache, keys, name, config.targets, articles, outputs, directory, tally, log)
+                bar.update(tally.hits)
+
+            jobs = [
+                Job(target, missing)
+                for target in config.targets
+                for batch in batches
+                if (missing := [a for a in batch if a.id not in outputs[target]])
+            ]
+
+            def on_result(job: Job, texts: list[str]) -> None:
+                nonlocal cache
                 directory.append_predictions([
-                    {"id": a.id, "target": job.target, "summarizer": settings["name"], "prediction": text}
+                    {"id": a.id, "target": job.target, "summarizer": name, "prediction": text}
                     for a, text in zip(job.articles, texts)
                 ])
                 outputs[job.target].update((a.id, text) for a, text in zip(job.articles, texts))
-                bar.set_postfix_str(f"{settings['name']}/{job.target}")
+                tally.misses += len(job.articles)
+                if cache is not None and keys is not None:
+                    cache = _store(cache, [(keys.key(job.target, a), t) for a, t in zip(job.articles, texts)],
+                                   settings["type"], log)
+                bar.set_postfix_str(f"{name}/{job.target}")
                 bar.update(len(job.articles))
-            is_oracle = get_summarizer_class(settings["type"]).is_oracle
+
+            def on_failure(job: Job, error: BaseException, attempted: bool) -> None:
+                article = job.articles[0]
+                reason = f"{type(error).__name__}: {error}" if attempted else f"not attempted after {error}"
+                failures.append({"summarizer": name, "target": job.target, "id": article.id, "error": reason[:500]})
+                tally.failed += 1
+                if attempted:
+                    log(f"summarizer {name!r} failed on article {article.id!r} ({job.target}): {reason[:300]}")
+                bar.update(1)
+
+            if jobs:
+                seed_everything(config.seed)  # the same state whatever ran before
+                started = time.perf_counter()
+                run_jobs(engine, settings, config.seed, jobs, on_result, on_failure)
+                elapsed = time.perf_counter() - started
+                made = max(1, sum(len(j.articles) for j in jobs))
+                for target in config.targets:
+                    share = sum(len(j.articles) for j in jobs if j.target == target) / made
+                    tally.generation_s[target] = round(elapsed * share, 3)
+
+            is_oracle = cls.is_oracle
             for target in config.targets:
-                ids = [a.id for a in articles]
-                info = {"type": settings["type"], "oracle": is_oracle, "generation_s": round(seconds[target], 3)}
-                systems.append(SystemPredictions(settings["name"], target, ids, [outputs[target][i] for i in ids], info))
-    return systems, failures
+                ids = [a.id for a in articles if a.id in outputs[target]]
+                if not ids:
+                    continue  # failed on every article: only in results["failures"]
+                info = {"type": settings["type"], "oracle": is_oracle}
+                systems.append(SystemPredictions(name, target, ids, [outputs[target][i] for i in ids], info))
+    return systems, failures, tallies, cache
+
+
+def _take_from_cache(
+    cache: PredictionCache,
+    keys: PredictionKeys,
+    name: str,
+    targets: list[str],
+    articles: list[Article],
+    outputs: dict[str, dict[str, str]],
+    directory: RunDirectory,
+    tally: Tally,
+    log: Log,
+) -> PredictionCache | None:
+    wanted = {keys.key(t, a): (t, a) for t in targets for a in articles if a.id not in outputs[t]}
+    try:
+        found = cache.get_many(wanted)
+    except sqlite3.Error as err:
+        return _cache_broken(cache, err, log)
+    rows = []
+    for key, (target, article) in wanted.items():  # dataset order
+        if key in found:
+            outputs[target][article.id] = found[key]
+            rows.append({"id": article.id, "target": target, "summarizer": name, "prediction": found[key]})
+    directory.append_predictions(rows)
+    tally.hits += len(rows)
+    return cache
+
+
+def _store(cache: PredictionCache, records: list[tuple[str, str]], summarizer_type: str, log: Log) -> PredictionCache | None:
+    try:
+        cache.put_many(records, summarizer_type)
+        return cache
+    except sqlite3.Error as err:
+        return _cache_broken(cache, err, log)
+
+
+def _cache_broken(cache: PredictionCache, err: Exception, log: Log) -> None:
+    log(f"warning: prediction cache {cache.path} failed ({err}); continuing without it")
+    cache.close()
+    return None
+
+
+def run_jobs(
+    engine: Engine,
+    settings: dict[str, Any],
+    seed: int,
+    jobs: list[Job],
+    on_result: Callable[[Job, list[str]], None],
+    on_failure: Callable[[Job, BaseException, bool], None],
+) -> None:
+    """Run ``jobs`` on ``engine``. When the summarizer raises, the job in flight
+    is split into one-article jobs and the engine restarted on what is left, so
+    the failing article is found and every other one still gets its prediction.
+    Errors raised by ``on_result`` (a full disk) and user errors (a missing
+    model) end the run instead."""
+    pending = deque(jobs)
+    streak = 0
+    while pending:
+        outputs = engine.generate(settings, seed, list(pending))
+        error: Exception | None = None
+        try:
+            while pending:
+                try:
+                    job, texts = next(outputs)
+                except StopIteration:
+                    raise RuntimeError(f"the engine stopped with {len(pending)} jobs left undone") from None
+                except UserError:
+                    raise
+                except Exception as raised:  # the summarizer failed on the job in flight
+                    error = raised
+                    break
+                if pending[0] == job:
+                    pending.popleft()
+                else:
+                    pending.remove(job)
+                on_result(job, texts)
+                streak = 0
+        finally:
+            close = getattr(outputs, "close", None)
+            if close is not None:
+                close()
+        if error is None:
+            continue
+        failed = pending.popleft()
+        if len(failed.articles) > 1:
+            pending.extendleft(reversed([Job(failed.target, [a]) for a in failed.articles]))
+            continue
+        on_failure(failed, error, True)
+        streak += 1
+        if streak >= MAX_FAILURE_STREAK:
+            reason = RuntimeError(f"{streak} failures in a row")
+            while pending:
+                job = pending.popleft()
+                for article in job.articles:
+                    on_failure(Job(job.target, [article]), reason, False)
+
+
+def canonical_predictions(systems: list[SystemPredictions]) -> list[dict[str, Any]]:
+    """predictions.jsonl in a fixed order (config order of summarizers and
+    targets, dataset order of articles), whatever order they were made in."""
+    return [
+        {"id": i, "target": s.target, "summarizer": s.name, "prediction": text}
+        for s in systems
+        for i, text in zip(s.ids, s.texts)
+    ]
+
+
+def cache_record(config: RunConfig, cache: PredictionCache | None, use_cache: bool, tallies: dict[str, Tally]) -> dict[str, Any]:
+    """Where this run's predictions came from (not compared by 'bench reproduce')."""
+    return {
+        "enabled": bool(use_cache and config.cache.enabled),
+        "path": str(cache.path) if cache is not None else None,
+        "hits": sum(t.hits for t in tallies.values()),
+        "misses": sum(t.misses for t in tallies.values()),
+        "resumed": sum(t.resumed for t in tallies.values()),
+        "failed": sum(t.failed for t in tallies.values()),
+        "by_summarizer": {
+            name: {"hits": t.hits, "misses": t.misses, "resumed": t.resumed, "failed": t.failed}
+            for name, t in tallies.items()
+        },
+    }

@@ -8,11 +8,13 @@ from pydantic import Field
 
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.summarizers.common import body_sentences, for_target
+from bench.summarizers.common import PerTargetCount, body_sentences, for_target, per_target_fields
 
 
 class LeadSettings(SummarizerSettings):
-    sentences: int | dict[str, int] = Field(default=1)
+    sentences: PerTargetCount = Field(default_factory=lambda: {"headline": 1, "standfirst": 1})
+
+    _spell_out = per_target_fields("sentences")
 
 
 class LeadSummarizer(Summarizer):

@@ -9,12 +9,15 @@ from pydantic import Field
 
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.summarizers.common import body_sentences, for_target
+from bench.summarizers.common import PerTargetLimit, body_sentences, for_target, per_target_fields
 
 
 class LeadWordsSettings(SummarizerSettings):
-    max_words: int | dict[str, int] | None = Field(default_factory=lambda: {"headline": 10, "standfirst": 30})
-    max_chars: int | dict[str, int] | None = None
+    # A budget per target; null means no limit of that kind.
+    max_words: PerTargetLimit = Field(default_factory=lambda: {"headline": 10, "standfirst": 30})
+    max_chars: PerTargetLimit = Field(default_factory=lambda: {"headline": None, "standfirst": None})
+
+    _spell_out = per_target_fields("max_words", "max_chars")
 
 
 class LeadWordsSummarizer(Summarizer):
@@ -22,8 +25,8 @@ class LeadWordsSummarizer(Summarizer):
     description = "first sentence cut to a word/character budget per target"
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
-        words = for_target(self.settings.max_words, target) if self.settings.max_words is not None else None
-        chars = for_target(self.settings.max_chars, target) if self.settings.max_chars is not None else None
+        words = for_target(self.settings.max_words, target)
+        chars = for_target(self.settings.max_chars, target)
         return [cut(first_sentence(article), words, chars) for article in articles]
 
 

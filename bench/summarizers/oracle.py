@@ -15,12 +15,14 @@ from pydantic import Field
 
 from bench.api.article import Article
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.summarizers.common import body_sentences, for_target
+from bench.summarizers.common import PerTargetCount, body_sentences, for_target, per_target_fields
 from bench.tokenizers.words import RougeScoreTokenizer
 
 
 class OracleSettings(SummarizerSettings):
-    max_sentences: int | dict[str, int] = Field(default_factory=lambda: {"headline": 1, "standfirst": 2})
+    max_sentences: PerTargetCount = Field(default_factory=lambda: {"headline": 1, "standfirst": 2})
+
+    _spell_out = per_target_fields("max_sentences")
 
 
 class OracleSummarizer(Summarizer):

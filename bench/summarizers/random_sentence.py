@@ -9,16 +9,23 @@ from pydantic import Field
 
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.summarizers.common import body_sentences, for_target
+from bench.summarizers.common import PerTargetCount, body_sentences, for_target, per_target_fields
 
 
 class RandomSettings(SummarizerSettings):
-    sentences: int | dict[str, int] = Field(default=1)
+    sentences: PerTargetCount = Field(default_factory=lambda: {"headline": 1, "standfirst": 1})
+
+    _spell_out = per_target_fields("sentences")
 
 
 class RandomSentenceSummarizer(Summarizer):
     Settings = RandomSettings
     description = "seeded random body sentence(s), in body order"
+    deterministic = False  # the choice follows the run seed
+
+    @classmethod
+    def cache_identity(cls, settings: RandomSettings) -> dict[str, str]:
+        return {"name": settings.name}  # the name seeds the choice too (see below)
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
         k = for_target(self.settings.sentences, target)

@@ -1,0 +1,70 @@
+"""Cache keys: a hash of everything that can change a prediction.
+
+Per summarizer and target, a base hash covers the cache format, the bench
+version, the summarizer class and a hash of its module's source code, its type
+and settings (all but the display ``name``), what ``cache_identity`` adds (a
+model's resolved revision or a hash of local weights), the seed when the
+summarizer ``uses_seed``, and the target. Per article, the key adds the id and
+body (what a summarizer sees) and, for an oracle, the references it reads.
+
+Batch size and engine are left out: they decide how work is shipped, not what
+a summarizer writes for one article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from functools import lru_cache
+from typing import Any
+
+from bench import __version__
+from bench.api.article import Article
+from bench.api.summarizer import Summarizer
+
+CACHE_FORMAT = 1
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def code_fingerprint(cls: type) -> str | None:
+    """A hash of the source file defining ``cls``, so editing a summarizer's code
+    invalidates its cached outputs (changes to shared helpers need a version bump
+    or ``bench cache clear``)."""
+    try:
+        path = inspect.getsourcefile(cls)
+        if path is None:
+            return None
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()[:16]
+    except (OSError, TypeError):
+        return None
+
+
+class PredictionKeys:
+    """Keys for one summarizer's predictions in one run."""
+
+    def __init__(self, cls: type[Summarizer], settings: dict[str, Any], seed: int) -> None:
+        validated = cls.Settings.model_validate(settings)
+        self.is_oracle = cls.is_oracle
+        self.identity = {
+            "format": CACHE_FORMAT,
+            "bench": __version__,
+            "class": f"{cls.__module__}:{cls.__qualname__}",
+            "code": code_fingerprint(cls),
+            "settings": {k: v for k, v in settings.items() if k != "name"},
+            "extra": cls.cache_identity(validated),
+            "seed": seed if cls.uses_seed(validated) else None,
+        }
+        self._base = _digest(self.identity)
+
+    def key(self, target: str, article: Article) -> str:
+        seen: list[str] = [article.id, article.body]
+        if self.is_oracle:
+            seen += [article.headline, article.standfirst]
+        return _digest([self._base, target, seen])

@@ -1,0 +1,124 @@
+"""The cache store: one SQLite database in WAL mode.
+
+Why SQLite: writers take a short lock per batch (one transaction), readers are
+never blocked, a crash mid-write rolls the transaction back, and the standard
+library has it. Measured with ``benchmarks/cache_concurrency.py``: two
+processes writing the same cache at once lose no record and leave it intact.
+(SQLite's locking needs a local file system; do not put the cache on NFS.)
+
+Where it lives: ``$HEADLINE_BENCH_CACHE`` if set, else ``cache.dir`` in the
+config, else ``$XDG_CACHE_HOME/headline-bench`` or ``~/.cache/headline-bench``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+CACHE_ENV = "HEADLINE_BENCH_CACHE"
+DB_NAME = "predictions.sqlite3"
+_CHUNK = 500  # keys per SELECT, below SQLite's variable limit
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "headline-bench"
+
+
+def resolve_cache_dir(configured: str | None = None) -> Path:
+    """The environment variable wins over the config, which wins over the default."""
+    chosen = os.environ.get(CACHE_ENV) or configured
+    return Path(chosen).expanduser() if chosen else default_cache_dir()
+
+
+class PredictionCache:
+    """Predictions by key. ``sqlite3.Error`` and ``OSError`` propagate: the
+    runner decides whether a broken cache stops a run (it does not)."""
+
+    def __init__(self, directory: Path, timeout_s: float = 60.0) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / DB_NAME
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
+        self._retry(self._setup)
+
+    def _setup(self) -> None:
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL never corrupts the database; a power cut may lose the
+        # last transactions, which are also in the run's predictions.jsonl.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS predictions ("
+            " key TEXT PRIMARY KEY, prediction TEXT NOT NULL,"
+            " summarizer_type TEXT NOT NULL, created TEXT NOT NULL) WITHOUT ROWID"
+        )
+
+    def _retry(self, action, attempts: int = 20):  # type: ignore[no-untyped-def]
+        """Switching to WAL needs a moment alone with the file; another process
+        opening it at the same instant makes that fail at once with 'locked'."""
+        for attempt in range(attempts):
+            try:
+                return action()
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        keys = list(keys)
+        found: dict[str, str] = {}
+        for i in range(0, len(keys), _CHUNK):
+            chunk = keys[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(f"SELECT key, prediction FROM predictions WHERE key IN ({marks})", chunk)
+            found.update(rows)
+        return found
+
+    def put_many(self, records: Iterable[tuple[str, str]], summarizer_type: str) -> None:
+        """Store (key, prediction) pairs in one transaction. A key already there
+        keeps its first value: equal keys mean equal predictions."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        rows = [(key, text, summarizer_type, now) for key, text in records]
+        if not rows:
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.executemany("INSERT OR IGNORE INTO predictions VALUES (?, ?, ?, ?)", rows)
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def info(self) -> dict[str, object]:
+        by_type = dict(
+            self._conn.execute(
+                "SELECT summarizer_type, COUNT(*) FROM predictions GROUP BY summarizer_type ORDER BY summarizer_type"
+            )
+        )
+        size = sum(p.stat().st_size for p in self.directory.glob(DB_NAME + "*") if p.is_file())
+        return {"path": str(self.path), "records": sum(by_type.values()), "by_type": by_type, "bytes": size}
+
+    def clear(self, summarizer_type: str | None = None) -> int:
+        """Delete every record (or one summarizer type's); returns how many."""
+        if summarizer_type is None:
+            cursor = self._conn.execute("DELETE FROM predictions")
+        else:
+            cursor = self._conn.execute("DELETE FROM predictions WHERE summarizer_type = ?", (summarizer_type,))
+        self._conn.execute("VACUUM")
+        return cursor.rowcount
+
+    def integrity(self) -> str:
+        return self._conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "PredictionCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,126 @@
+"""bench reproduce RUN_DIR: run a recorded run again and say whether every number came out the same."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+# Keys under results["targets"] that record time, not outcome.
+VOLATILE = {"generation_s"}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "reproduce", help="run a recorded run again from its config.yaml (cache off) and compare every score"
+    )
+    parser.add_argument("run_dir", help="a run directory written by 'bench run'")
+    parser.add_argument("--output", "-o", default=None,
+                        help="keep the new run under this folder (default: a temporary folder, removed after)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    parser.set_defaults(handler=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from bench.config import load_config
+    from bench.runs.directory import RunDirectory, read_jsonl
+    from bench.runs.runner import run
+
+    recorded_dir = RunDirectory(Path(args.run_dir))
+    recorded = recorded_dir.load_results()
+    if not recorded_dir.config_path.is_file():
+        from bench.errors import UserError
+
+        raise UserError(f"{recorded_dir.path}: no config.yaml; cannot tell how this run was made")
+    config = load_config(recorded_dir.config_path)
+    with tempfile.TemporaryDirectory(prefix="bench-reproduce-") as scratch:
+        output = Path(args.output) if args.output else Path(scratch)
+        outcome = run(config, output, show_progress=not args.quiet, use_cache=False, fresh=True)
+        comparison = compare_results(recorded, outcome.results)
+        scores_same = _same_rows(recorded_dir.scores_path, outcome.directory.scores_path, read_jsonl)
+    print_comparison(comparison, recorded, outcome.results)
+    mismatches = [c for c in comparison if not c["same"]]
+    print(f"per-article scores (scores.jsonl): {'identical' if scores_same else 'DIFFERENT'}")
+    if args.output:
+        print(f"new run directory: {outcome.directory.path}")
+    if mismatches or not scores_same:
+        print(f"NOT reproduced: {len(mismatches)} of {len(comparison)} numbers differ")
+        return 1
+    print(f"reproduced: all {len(comparison)} numbers identical")
+    return 0
+
+
+def _same_rows(a: Path, b: Path, read: Any) -> bool:
+    if not a.is_file():
+        return False
+    return read(a) == read(b)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Leaves of nested dicts and lists, by dotted path."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key not in VOLATILE:
+                out.update(flatten(item, f"{prefix}{key}."))
+        return out
+    if isinstance(value, list):
+        out = {}
+        for i, item in enumerate(value):
+            out.update(flatten(item, f"{prefix}{i}."))
+        return out
+    return {prefix.rstrip("."): value}
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def compare_results(recorded: dict[str, Any], again: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every number and label that describes an outcome, recorded vs. reproduced."""
+    checks = [("dataset.fingerprint", recorded["dataset"].get("fingerprint"), again["dataset"].get("fingerprint")),
+              ("signature", recorded.get("signature"), again.get("signature"))]
+    old, new = flatten(recorded["targets"], "targets."), flatten(again["targets"], "targets.")
+    checks += [(path, old.get(path), new.get(path)) for path in list(old) + [p for p in new if p not in old]]
+    failed = lambda results: sorted((f["summarizer"], f["target"], f["id"]) for f in results.get("failures", []))  # noqa: E731
+    checks.append(("failures", failed(recorded), failed(again)))
+    return [{"path": p, "recorded": a, "reproduced": b, "same": _equal(a, b)} for p, a, b in checks]
+
+
+def print_comparison(comparison: list[dict[str, Any]], recorded: dict[str, Any], again: dict[str, Any]) -> None:
+    """One row per target, system and ROUGE type (F1 mean; its P, R and CI are
+    compared too), then every other difference."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    by_path = {c["path"]: c for c in comparison}
+    table = Table(title="bench reproduce: recorded vs. reproduced (F1 x100)")
+    for column in ("target", "summarizer", "metric", "recorded", "reproduced", ""):
+        table.add_column(column, justify="right" if column in ("recorded", "reproduced") else "left")
+    shown = set()
+    for target, block in recorded["targets"].items():
+        for name, system in block["systems"].items():
+            for rouge_type in system["scores"]:
+                prefix = f"targets.{target}.systems.{name}.scores.{rouge_type}."
+                related = [c for p, c in by_path.items() if p.startswith(prefix)]
+                shown.update(c["path"] for c in related)
+                mean = by_path.get(prefix + "f.mean", {})
+                same = all(c["same"] for c in related)
+                table.add_row(target, escape(name), rouge_type, _pct(mean.get("recorded")),
+                              _pct(mean.get("reproduced")), "same" if same else "[red]DIFFERENT[/red]")
+    console = Console()
+    console.print(table)
+    for check in comparison:
+        if check["path"] not in shown and not check["same"]:
+            console.print(f"[red]differs[/red] {escape(check['path'])}: recorded "
+                          f"{escape(repr(check['recorded']))}, reproduced {escape(repr(check['reproduced']))}")
+
+
+def _pct(value: Any) -> str:
+    return f"{100 * value:.4f}" if isinstance(value, (int, float)) else "-"

@@ -1,0 +1,582 @@
+/* headline-bench leaderboard page.
+ * Everything is built with DOM APIs and textContent: model outputs and article
+ * texts are untrusted and must only ever render as text (no innerHTML here).
+ * URL hash: #sort=rouge1.f&dir=asc sorts every table (as a click on its header does).
+ */
+(function () {
+  "use strict";
+
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var ROUGE_LABEL = { rouge1: "R-1", rouge2: "R-2", rougeL: "R-L", rougeLsum: "R-Lsum" };
+  var MEASURE_LABEL = { f: "F1", p: "precision", r: "recall" };
+  var PALETTE = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d",
+                 "#475569", "#b45309"];
+  var pageErrors = [];
+
+  function reportError(message) {
+    pageErrors.push(String(message));
+    var box = document.getElementById("page-errors");
+    if (box) {
+      box.hidden = false;
+      box.appendChild(el("div", { text: "Page error: " + message }));
+    }
+    document.documentElement.setAttribute("data-errors", String(pageErrors.length));
+  }
+  window.addEventListener("error", function (event) { reportError(event.message || "script error"); });
+  window.addEventListener("unhandledrejection", function (event) { reportError(event.reason); });
+
+  // ---- small DOM helpers ------------------------------------------------------------------
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    setAttrs(node, attrs);
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  function svg(tag, attrs, text) {
+    var node = document.createElementNS(SVGNS, tag);
+    setAttrs(node, attrs);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function setAttrs(node, attrs) {
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") node.textContent = String(value);
+      else if (key === "onclick") node.addEventListener("click", value);
+      else if (key === "onchange") node.addEventListener("change", value);
+      else node.setAttribute(key, String(value));
+    });
+  }
+  function pct(value, digits) {
+    return value === null || value === undefined ? "–" : (100 * value).toFixed(digits === undefined ? 2 : digits);
+  }
+  function num(value, digits) {
+    return value === null || value === undefined ? "–" : Number(value).toFixed(digits);
+  }
+  function truncate(text, n) { return text.length > n ? text.slice(0, n - 1) + "…" : text; }
+  function basename(path) { var parts = String(path).split(/[\\/]/); return parts[parts.length - 1] || path; }
+
+  // ---- metric access ----------------------------------------------------------------------
+  function interval(entry, metric) {
+    var parts = metric.split(".");
+    var block = entry.scores[parts[0]];
+    return block ? block[parts[1] || "f"] : null;
+  }
+  function meanOf(entry, metric) { var i = interval(entry, metric); return i ? i.mean : null; }
+  function words(entry) {
+    var stats = entry.stats || {};
+    if (stats.words && typeof stats.words.mean === "number") return stats.words.mean;
+    return (entry.lengths || {}).words_mean;
+  }
+  function statNumber(value) {
+    if (typeof value === "number") return value;
+    if (value && typeof value.mean === "number") return value.mean;
+    return null;
+  }
+
+  // Optional summary-statistics columns: shown when any entry has them.
+  var STAT_COLUMNS = [
+    { id: "over_budget", label: "over budget", title: "share of outputs over the length budget", get: function (s) { return statNumber(s.over_budget); }, fmt: function (v) { return pct(v, 0) + "%"; } },
+    { id: "compression", label: "compr.", title: "compression: body words / output words", get: function (s) { return statNumber(s.compression); }, fmt: function (v) { return num(v, 1) + "×"; } },
+    { id: "novel2", label: "novel 2-grams", title: "share of output bigrams not in the body", get: function (s) { return s.novel_ngrams ? statNumber(s.novel_ngrams["2"]) : null; }, fmt: function (v) { return pct(v, 0) + "%"; } },
+    { id: "coverage", label: "coverage", title: "extractive fragment coverage (Grusky et al. 2018)", get: function (s) { return statNumber(s.coverage); }, fmt: function (v) { return num(v, 2); } },
+    { id: "density", label: "density", title: "extractive fragment density (Grusky et al. 2018)", get: function (s) { return statNumber(s.density); }, fmt: function (v) { return num(v, 2); } },
+    { id: "repetition", label: "repetition", title: "repeated n-grams within an output", get: function (s) { return statNumber(s.repetition); }, fmt: function (v) { return num(v, 2); } },
+    { id: "semsim", label: "sem. sim.", title: "semantic similarity to the reference (mean)", get: function (s) { return statNumber(s.semantic_similarity); }, fmt: function (v) { return num(v, 3); } }
+  ];
+
+  // ---- state and URL hash -----------------------------------------------------------------
+  var state = { sort: null, dir: null, measure: "f" };
+  function readHash() {
+    var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+    state.sort = params.get("sort");
+    state.dir = params.get("dir") === "asc" ? "asc" : (params.get("dir") === "desc" ? "desc" : null);
+    var match = /^rouge\w+\.(p|r|f)$/.exec(state.sort || "");
+    if (match) state.measure = match[1];
+  }
+  function writeHash() {
+    var params = new URLSearchParams();
+    if (state.sort) params.set("sort", state.sort);
+    if (state.dir) params.set("dir", state.dir);
+    history.replaceState(null, "", "#" + params.toString());
+  }
+
+  var DATA = JSON.parse(document.getElementById("leaderboard-data").textContent);
+  var tables = [];  // every rendered table, so a sort (click or hash) re-renders them all
+
+  // ---- the page ---------------------------------------------------------------------------
+  function render() {
+    readHash();
+    var app = document.getElementById("app");
+    app.textContent = "";
+    var runs = {};
+    DATA.runs.forEach(function (run) { runs[run.id] = run; });
+    app.appendChild(header());
+    if (DATA.boards.length > 1) app.appendChild(boardNav());
+    DATA.boards.forEach(function (board, index) { app.appendChild(boardSection(board, index, runs)); });
+    app.appendChild(el("footer", {}, [
+      "Made with headline-bench " + DATA.bench_version + ". The data behind this page is in leaderboard.json " +
+      "(schema version " + DATA.schema_version + "); outputs and article texts are shown as plain text."
+    ]));
+    sortAll();
+  }
+
+  function header() {
+    var children = [
+      el("h1", { text: "Headline & standfirst leaderboard" }),
+      el("p", { class: "lede" }, [
+        "Summarizers scored with ROUGE against each article's reference headline and standfirst. ",
+        "Ranks come from paired significance tests: systems that share a rank are not significantly different. ",
+        "Oracles read the references and are shown apart, as upper bounds."
+      ]),
+      el("p", { class: "meta" }, [
+        DATA.boards.length + (DATA.boards.length === 1 ? " board" : " boards") + " · " +
+        DATA.runs.length + (DATA.runs.length === 1 ? " run" : " runs") + " · generated " + DATA.generated
+      ])
+    ];
+    DATA.notes.forEach(function (note) { children.push(el("p", { class: "note" }, [note])); });
+    return el("header", { class: "top" }, children);
+  }
+
+  function boardNav() {
+    return el("nav", { class: "boards" }, DATA.boards.map(function (board) {
+      return el("a", { href: "#" + board.id, onclick: function (event) {
+        event.preventDefault();
+        document.getElementById(board.id).scrollIntoView();
+      } }, [board.id + ": " + basename(board.dataset.source)]);
+    }));
+  }
+
+  function boardSection(board, index, runs) {
+    var section = el("section", { class: "board", id: board.id });
+    section.appendChild(el("h2", {}, [
+      basename(board.dataset.source),
+      el("span", { class: "sub", text: " · " + board.dataset.n_articles + " articles · " + board.id })
+    ]));
+    var facts = el("dl", { class: "facts" }, [
+      el("dt", { text: "Signature" }), el("dd", {}, [el("code", { text: board.signature })]),
+      el("dt", { text: "Dataset" }), el("dd", {}, [el("code", { text: board.dataset.fingerprint }), " " + board.dataset.source])
+    ]);
+    var boardRuns = {};
+    Object.keys(board.targets).forEach(function (t) {
+      var block = board.targets[t];
+      block.entries.concat(block.oracles).forEach(function (e) { boardRuns[e.run] = runs[e.run] || { id: e.run }; });
+    });
+    facts.appendChild(el("dt", { text: "Runs" }));
+    facts.appendChild(el("dd", {}, Object.keys(boardRuns).map(function (id, i) {
+      var run = boardRuns[id];
+      return el("span", { class: "run-id", title: run.config_file || run.path || null,
+                          text: (i ? ", " : "") + id + (run.git_commit ? " (commit " + run.git_commit.slice(0, 8) + ")" : "") });
+    })));
+    section.appendChild(facts);
+    if (board.note) section.appendChild(el("p", { class: "note" }, [board.note]));
+    var browser = DATA.browser[board.id];
+    Object.keys(board.targets).forEach(function (target) {
+      section.appendChild(targetBlock(board, target, board.targets[target], browser, runs));
+    });
+    if (browser) section.appendChild(articleBrowser(board, browser));
+    return section;
+  }
+
+  // ---- table ------------------------------------------------------------------------------
+  function targetBlock(board, target, block, browser, runs) {
+    var wrap = el("div", { class: "target" });
+    var colors = {};
+    block.entries.concat(block.oracles).forEach(function (entry, i) { colors[entry.key] = PALETTE[i % PALETTE.length]; });
+    block.colors = colors;
+    var sig = block.significance;
+    wrap.appendChild(el("h3", {}, [target.charAt(0).toUpperCase() + target.slice(1),
+      el("span", { class: "sub", text: " · ranked by " + block.primary })]));
+    var table = el("table", { class: "scores", "data-board": board.id, "data-target": target });
+    wrap.appendChild(el("div", { class: "table-wrap" }, [table]));
+    var spec = { table: table, block: block, runs: runs };
+    tables.push(spec);
+    drawTable(spec);
+    var legend = "Ranks: 1 + the number of systems significantly better (paired " + sig.method + " test, " +
+      sig.resamples + " resamples, over the same articles, Holm-corrected across all " + sig.tests.length +
+      " pairs, α = " + sig.alpha + "). “=” marks a rank shared with a statistically tied system; " +
+      "“beats” counts the systems it is significantly better than. Brackets: 95% bootstrap CI. Click a header to sort.";
+    wrap.appendChild(el("p", { class: "legend", text: legend }));
+    var charts = el("div", { class: "charts" }, [
+      el("figure", {}, [barChart(block), el("figcaption", { text: block.primary + " with 95% confidence intervals" })]),
+      el("figure", {}, [lengthPlot(block, browser ? (browser.reference_words || {})[target] : null),
+        el("figcaption", { text: "ROUGE rewards length: " + block.primary + " against mean output length" })])
+    ]);
+    wrap.appendChild(charts);
+    return wrap;
+  }
+
+  function columnsFor(block) {
+    var all = block.entries.concat(block.oracles);
+    var rougeTypes = all.length ? Object.keys(all[0].scores) : [];
+    var measure = state.measure;
+    var cols = [
+      { id: "rank", label: "Rank", numeric: true, value: function (e) { return e.rank; }, asc: true },
+      { id: "system", label: "System", value: function (e) { return e.label.toLowerCase(); }, asc: true }
+    ];
+    rougeTypes.forEach(function (t) {
+      var key = t + "." + measure;
+      cols.push({ id: key, label: ROUGE_LABEL[t] || t, numeric: true, primary: key === block.primary,
+                  value: function (e) { return meanOf(e, key); }, title: t + " " + MEASURE_LABEL[measure] });
+    });
+    if (!rougeTypes.some(function (t) { return t + "." + measure === block.primary; })) {
+      cols.push({ id: block.primary, label: block.primary, numeric: true, primary: true,
+                  value: function (e) { return meanOf(e, block.primary); } });
+    }
+    cols.push({ id: "words", label: "words", numeric: true, value: words, title: "mean words per output" });
+    STAT_COLUMNS.forEach(function (stat) {
+      if (all.some(function (e) { return stat.get(e.stats || {}) !== null; })) {
+        cols.push({ id: stat.id, label: stat.label, title: stat.title, numeric: true, fmt: stat.fmt, stat: true,
+                    value: function (e) { return stat.get(e.stats || {}); } });
+      }
+    });
+    cols.push({ id: "beats", label: "beats", numeric: true, value: function (e) { return e.oracle ? null : e.beats.length; },
+                title: "number of systems this one is significantly better than" });
+    cols.push({ id: "n", label: "n", numeric: true, value: function (e) { return e.n; }, title: "articles scored" });
+    var runIds = {};
+    all.forEach(function (e) { runIds[e.run] = true; });
+    if (Object.keys(runIds).length > 1) cols.push({ id: "run", label: "run", value: function (e) { return e.run; } });
+    return cols;
+  }
+
+  function compare(col, dir) {
+    return function (a, b) {
+      var va = col.value(a), vb = col.value(b);
+      var missingA = va === null || va === undefined, missingB = vb === null || vb === undefined;
+      if (missingA || missingB) return missingA === missingB ? 0 : (missingA ? 1 : -1);
+      var order = va < vb ? -1 : (va > vb ? 1 : 0);
+      return dir === "asc" ? order : -order;
+    };
+  }
+
+  function drawTable(spec) {
+    var table = spec.table, block = spec.block;
+    var cols = columnsFor(block);
+    var sortCol = cols.filter(function (c) { return c.id === state.sort; })[0] || cols[0];
+    var dir = state.dir || (sortCol.asc ? "asc" : "desc");
+    table.textContent = "";
+    table.setAttribute("data-sort", sortCol.id);
+    table.setAttribute("data-dir", dir);
+    var head = el("tr");
+    cols.forEach(function (col) {
+      var active = col.id === sortCol.id;
+      var th = el("th", {
+        "data-col": col.id, title: col.title || null, scope: "col",
+        class: (col.numeric ? "num" : "") + (col.primary ? " primary" : "") + (col.stat ? " stat" : "") + (active ? " sorted" : ""),
+        "aria-sort": active ? (dir === "asc" ? "ascending" : "descending") : null
+      }, [el("button", { type: "button", onclick: function () { sortBy(col); } },
+             [col.label, el("span", { class: "arrow", text: active ? (dir === "asc" ? " ▲" : " ▼") : "" })])]);
+      head.appendChild(th);
+    });
+    table.appendChild(el("thead", {}, [head, measureRow(cols.length)]));
+    var ranks = block.entries.map(function (e) { return e.rank; });
+    var ranked = block.entries.slice().sort(compare(sortCol, dir));
+    var body = el("tbody", { class: "ranked" });
+    ranked.forEach(function (entry) { body.appendChild(row(entry, cols, spec, ranks)); });
+    table.appendChild(body);
+    if (block.oracles.length) {
+      var oracleBody = el("tbody", { class: "oracles" }, [
+        el("tr", { class: "group" }, [el("th", { colspan: cols.length, scope: "rowgroup",
+          text: "Oracle upper bounds — they read the references, so they are not ranked" })])
+      ]);
+      block.oracles.slice().sort(compare(sortCol, dir)).forEach(function (entry) {
+        oracleBody.appendChild(row(entry, cols, spec, ranks));
+      });
+      table.appendChild(oracleBody);
+    }
+  }
+
+  function measureRow(span) {
+    var cell = el("th", { colspan: span, class: "measures" }, ["ROUGE shown as: "]);
+    ["f", "p", "r"].forEach(function (m) {
+      cell.appendChild(el("button", {
+        type: "button", class: "chip" + (state.measure === m ? " on" : ""), "data-measure": m,
+        onclick: function () {
+          var wasRouge = /^rouge/.test(state.sort || "");
+          state.measure = m;
+          if (wasRouge) state.sort = state.sort.replace(/\.(p|r|f)$/, "." + m);
+          writeHash();
+          sortAll();
+        }
+      }, [MEASURE_LABEL[m]]));
+    });
+    return el("tr", {}, [cell]);
+  }
+
+  function row(entry, cols, spec, ranks) {
+    var tr = el("tr", { "data-key": entry.key, class: entry.oracle ? "oracle" : null });
+    cols.forEach(function (col) {
+      var td = el("td", { class: (col.numeric ? "num" : "") + (col.primary ? " primary" : "") + (col.stat ? " stat" : "") });
+      var value = col.value(entry);
+      if (col.id === "rank") {
+        if (entry.oracle) td.appendChild(el("span", { class: "badge", text: "oracle" }));
+        else {
+          var shared = ranks.filter(function (r) { return r === entry.rank; }).length > 1;
+          td.appendChild(document.createTextNode(String(entry.rank)));
+          if (shared) td.appendChild(el("span", { class: "tied", text: "=",
+            title: "statistically tied with " + entry.tied_with.length + " other system(s)" }));
+          if (entry.rank_range && entry.rank_range[1] > entry.rank_range[0]) {
+            td.setAttribute("title", "could rank " + entry.rank_range[0] + "–" + entry.rank_range[1]);
+          }
+        }
+      } else if (col.id === "system") {
+        td.appendChild(el("span", { class: "swatch", style: "background:" + spec.block.colors[entry.key] }));
+        td.appendChild(el("span", { class: "name", text: entry.label }));
+        if (entry.type && entry.type !== entry.summarizer) td.appendChild(el("span", { class: "type", text: entry.type }));
+        if (entry.config) td.setAttribute("title", JSON.stringify(entry.config));
+      } else if (/^rouge/.test(col.id)) {
+        td.appendChild(document.createTextNode(pct(value)));
+        if (col.primary) {
+          var ci = interval(entry, col.id);
+          if (ci) td.appendChild(el("span", { class: "ci", text: " [" + pct(ci.ci_low, 1) + ", " + pct(ci.ci_high, 1) + "]" }));
+        }
+      } else if (col.id === "beats") {
+        if (!entry.oracle) {
+          td.textContent = String(entry.beats.length);
+          var labels = {};
+          spec.block.entries.forEach(function (e) { labels[e.key] = e.label; });
+          if (entry.beats.length) td.setAttribute("title", "significantly better than: " +
+            entry.beats.map(function (k) { return labels[k] || k; }).join(", "));
+        } else td.textContent = "–";
+      } else if (col.id === "run") {
+        var run = spec.runs[entry.run];
+        td.className = "run";
+        td.textContent = entry.run;
+        if (run) td.setAttribute("title", (run.config_file || run.path) + (run.git_commit ? " @ " + run.git_commit.slice(0, 10) : ""));
+      } else if (col.fmt) {
+        td.textContent = value === null || value === undefined ? "–" : col.fmt(value);
+      } else if (col.id === "words") {
+        td.textContent = num(value, 1);
+      } else {
+        td.textContent = value === null || value === undefined ? "–" : String(value);
+      }
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+
+  function sortBy(col) {
+    if (state.sort === col.id || (!state.sort && col.id === "rank")) {
+      var current = state.dir || (col.asc ? "asc" : "desc");
+      state.dir = current === "asc" ? "desc" : "asc";
+    } else {
+      state.dir = col.asc ? "asc" : "desc";
+    }
+    state.sort = col.id;
+    writeHash();
+    sortAll();
+  }
+
+  function sortAll() { tables.forEach(drawTable); }
+
+  // ---- charts -----------------------------------------------------------------------------
+  function niceMax(value) {
+    if (!(value > 0)) return 1;
+    var step = Math.pow(10, Math.floor(Math.log10(value)));
+    var candidates = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
+    for (var i = 0; i < candidates.length; i++) if (candidates[i] * step >= value) return candidates[i] * step;
+    return 10 * step;
+  }
+  function ticks(max, count) {
+    var raw = max / count, step = Math.pow(10, Math.floor(Math.log10(raw)));
+    [1, 2, 2.5, 5, 10].some(function (m) { if (m * step >= raw) { step = m * step; return true; } return false; });
+    var out = [];
+    for (var v = 0; v <= max + 1e-9; v += step) out.push(v);
+    return out;
+  }
+
+  function barChart(block) {
+    var metric = block.primary;
+    var items = block.entries.concat(block.oracles);
+    var rowH = 26, left = 150, right = 60, top = 24, width = 560;
+    var gap = block.oracles.length && block.entries.length ? 22 : 0;
+    var height = top + items.length * rowH + gap + 34;
+    var max = niceMax(Math.max.apply(null, items.map(function (e) { var ci = interval(e, metric); return ci ? ci.ci_high : 0; }).concat([0.01])));
+    var x = function (v) { return left + (width - left - right) * v / max; };
+    var root = svg("svg", { class: "chart bar-chart", viewBox: "0 0 " + width + " " + height, width: width, height: height,
+                            role: "img", "aria-label": "bar chart of " + metric });
+    root.appendChild(svg("title", {}, metric + " per system, with 95% confidence intervals"));
+    ticks(max, 5).forEach(function (t) {
+      root.appendChild(svg("line", { x1: x(t), x2: x(t), y1: top - 6, y2: height - 28, class: "grid" }));
+      root.appendChild(svg("text", { x: x(t), y: height - 12, class: "tick", "text-anchor": "middle" }, pct(t, 0)));
+    });
+    items.forEach(function (entry, i) {
+      var y = top + i * rowH + (entry.oracle ? gap : 0);
+      var ci = interval(entry, metric);
+      if (!ci) return;
+      var color = block.colors[entry.key];
+      var g = svg("g", { class: "bar" + (entry.oracle ? " oracle" : ""), "data-key": entry.key });
+      g.appendChild(svg("title", {}, entry.label + ": " + pct(ci.mean) + " [" + pct(ci.ci_low) + ", " + pct(ci.ci_high) + "]"));
+      g.appendChild(svg("text", { x: left - 8, y: y + rowH / 2 + 4, "text-anchor": "end", class: "label" },
+                        truncate(entry.label, 22) + (entry.oracle ? " †" : "")));
+      g.appendChild(svg("rect", { x: left, y: y + 4, width: Math.max(0, x(ci.mean) - left), height: rowH - 8, rx: 2,
+                                   fill: color, "fill-opacity": entry.oracle ? 0.25 : 0.85,
+                                   stroke: color, "stroke-dasharray": entry.oracle ? "3 2" : null }));
+      var cy = y + rowH / 2;
+      g.appendChild(svg("line", { x1: x(ci.ci_low), x2: x(ci.ci_high), y1: cy, y2: cy, class: "whisker" }));
+      g.appendChild(svg("line", { x1: x(ci.ci_low), x2: x(ci.ci_low), y1: cy - 5, y2: cy + 5, class: "whisker" }));
+      g.appendChild(svg("line", { x1: x(ci.ci_high), x2: x(ci.ci_high), y1: cy - 5, y2: cy + 5, class: "whisker" }));
+      g.appendChild(svg("text", { x: x(ci.ci_high) + 6, y: cy + 4, class: "value" }, pct(ci.mean, 1)));
+      root.appendChild(g);
+    });
+    if (gap) {
+      var sy = top + block.entries.length * rowH + gap / 2 + 2;
+      root.appendChild(svg("text", { x: left, y: sy + 4, class: "tick" }, "† oracle: reads the references (upper bound)"));
+    }
+    return root;
+  }
+
+  function lengthPlot(block, referenceWords) {
+    var metric = block.primary;
+    var items = block.entries.concat(block.oracles).filter(function (e) { return words(e) !== undefined && words(e) !== null && interval(e, metric); });
+    var width = 560, height = 340, left = 50, right = 20, top = 16, bottom = 44;
+    var maxX = niceMax(Math.max.apply(null, items.map(words).concat([referenceWords || 0, 1])) * 1.08);
+    var maxY = niceMax(Math.max.apply(null, items.map(function (e) { return interval(e, metric).ci_high; }).concat([0.01])) * 1.05);
+    var x = function (v) { return left + (width - left - right) * v / maxX; };
+    var y = function (v) { return height - bottom - (height - top - bottom) * v / maxY; };
+    var root = svg("svg", { class: "chart length-plot", viewBox: "0 0 " + width + " " + height, width: width, height: height,
+                            role: "img", "aria-label": metric + " against output length" });
+    root.appendChild(svg("title", {}, metric + " against mean output length in words"));
+    ticks(maxX, 6).forEach(function (t) {
+      root.appendChild(svg("line", { x1: x(t), x2: x(t), y1: top, y2: height - bottom, class: "grid" }));
+      root.appendChild(svg("text", { x: x(t), y: height - bottom + 16, class: "tick", "text-anchor": "middle" }, String(Math.round(t * 10) / 10)));
+    });
+    ticks(maxY, 5).forEach(function (t) {
+      root.appendChild(svg("line", { x1: left, x2: width - right, y1: y(t), y2: y(t), class: "grid" }));
+      root.appendChild(svg("text", { x: left - 6, y: y(t) + 4, class: "tick", "text-anchor": "end" }, pct(t, 0)));
+    });
+    root.appendChild(svg("text", { x: (left + width - right) / 2, y: height - 6, class: "axis", "text-anchor": "middle" }, "mean words per output"));
+    root.appendChild(svg("text", { x: 12, y: (top + height - bottom) / 2, class: "axis", "text-anchor": "middle",
+                                   transform: "rotate(-90 12 " + (top + height - bottom) / 2 + ")" }, metric + " × 100"));
+    if (referenceWords) {
+      root.appendChild(svg("line", { x1: x(referenceWords), x2: x(referenceWords), y1: top, y2: height - bottom, class: "reference" }));
+      root.appendChild(svg("text", { x: x(referenceWords) + 4, y: top + 10, class: "tick" }, "reference length " + referenceWords.toFixed(1)));
+    }
+    var real = items.filter(function (e) { return !e.oracle; });
+    if (real.length >= 3) {  // least-squares trend over real systems: how much of the ranking length explains
+      var mx = 0, my = 0, sxx = 0, sxy = 0;
+      real.forEach(function (e) { mx += words(e) / real.length; my += meanOf(e, metric) / real.length; });
+      real.forEach(function (e) { sxx += Math.pow(words(e) - mx, 2); sxy += (words(e) - mx) * (meanOf(e, metric) - my); });
+      if (sxx > 0) {
+        var slope = sxy / sxx, x0 = Math.min.apply(null, real.map(words)), x1 = Math.max.apply(null, real.map(words));
+        var clampY = function (v) { return Math.max(0, Math.min(maxY, v)); };
+        root.appendChild(svg("line", { x1: x(x0), x2: x(x1), y1: y(clampY(my + slope * (x0 - mx))), y2: y(clampY(my + slope * (x1 - mx))), class: "trend" }));
+      }
+    }
+    var placed = [];  // label boxes already drawn: nudge a new label down until it overlaps none
+    items.slice().sort(function (a, b) { return meanOf(b, metric) - meanOf(a, metric); }).forEach(function (entry) {
+      var ci = interval(entry, metric), color = block.colors[entry.key], cx = x(words(entry));
+      var g = svg("g", { class: "point" + (entry.oracle ? " oracle" : ""), "data-key": entry.key });
+      g.appendChild(svg("title", {}, entry.label + ": " + num(words(entry), 1) + " words, " + pct(ci.mean)));
+      g.appendChild(svg("line", { x1: cx, x2: cx, y1: y(ci.ci_low), y2: y(ci.ci_high), stroke: color, "stroke-width": 1.5 }));
+      g.appendChild(svg("circle", { cx: cx, cy: y(ci.mean), r: 5.5, fill: entry.oracle ? "#fff" : color, stroke: color, "stroke-width": 2 }));
+      var text = truncate(entry.label, 18) + (entry.oracle ? " †" : "");
+      var box = { x: cx + 8, y: y(ci.mean) - 6, w: 6.6 * text.length };
+      if (box.x + box.w > width - right) box.x = cx - 8 - box.w;
+      for (var tries = 0; tries < 20 && placed.some(function (p) {
+        return Math.abs(p.y - box.y) < 13 && p.x < box.x + box.w && box.x < p.x + p.w;
+      }); tries++) box.y += 13;
+      placed.push(box);
+      g.appendChild(svg("text", { x: box.x, y: box.y, class: "label" }, text));
+      root.appendChild(g);
+    });
+    return root;
+  }
+
+  // ---- article browser --------------------------------------------------------------------
+  function articleBrowser(board, browser) {
+    var targets = Object.keys(board.targets);
+    var view = { target: targets[0], article: browser.order[0] };
+    var wrap = el("section", { class: "browser", "data-board": board.id });
+    wrap.appendChild(el("h3", {}, ["Article browser", el("span", { class: "sub", text:
+      " · " + browser.order.length + " of " + browser.n_total + " articles (a fixed sample plus each system's best and worst)" })]));
+    browser.notes.forEach(function (note) { wrap.appendChild(el("p", { class: "note" }, [note])); });
+    var controls = el("div", { class: "controls" });
+    var select = el("select", { "aria-label": "article", class: "article-select", onchange: function () { view.article = select.value; draw(); } });
+    browser.order.forEach(function (id) {
+      var article = browser.articles[id];
+      select.appendChild(el("option", { value: id, text: article ? truncate(article.headline, 90) : id }));
+    });
+    var step = function (delta) {
+      var i = browser.order.indexOf(view.article) + delta;
+      if (i >= 0 && i < browser.order.length) { view.article = browser.order[i]; draw(); }
+    };
+    controls.appendChild(el("button", { type: "button", onclick: function () { step(-1); }, text: "◀", title: "previous article" }));
+    controls.appendChild(select);
+    controls.appendChild(el("button", { type: "button", onclick: function () { step(1); }, text: "▶", title: "next article" }));
+    var targetButtons = targets.map(function (t) {
+      return el("button", { type: "button", class: "chip", "data-target": t, onclick: function () { view.target = t; draw(); } }, [t]);
+    });
+    controls.appendChild(el("span", { class: "spacer" }));
+    targetButtons.forEach(function (b) { controls.appendChild(b); });
+    wrap.appendChild(controls);
+    var panel = el("div", { class: "article" });
+    wrap.appendChild(panel);
+
+    function draw() {
+      select.value = view.article;
+      targetButtons.forEach(function (b) { b.className = "chip" + (b.getAttribute("data-target") === view.target ? " on" : ""); });
+      panel.textContent = "";
+      var article = browser.articles[view.article];
+      panel.appendChild(el("p", { class: "article-id", text: "id " + view.article }));
+      if (article) {
+        panel.appendChild(el("h4", { class: "headline", text: article.headline }));
+        panel.appendChild(el("p", { class: "standfirst", text: article.standfirst }));
+        panel.appendChild(el("p", { class: "body", text: article.body }));
+      }
+      var block = board.targets[view.target];
+      var outputs = browser.outputs[view.target] || {};
+      var extremes = browser.extremes[view.target] || {};
+      var table = el("table", { class: "outputs" });
+      var head = el("tr", {}, [el("th", { text: "System" }), el("th", { text: view.target })]);
+      browser.columns.forEach(function (c) {
+        head.appendChild(el("th", { class: "num" + (c + ".f" === block.primary ? " primary" : ""), text: ROUGE_LABEL[c] || c }));
+      });
+      head.appendChild(el("th", { text: "this system's" }));
+      table.appendChild(el("thead", {}, [head]));
+      var body = el("tbody");
+      if (article) {
+        body.appendChild(el("tr", { class: "reference" }, [el("td", { text: "reference" }),
+          el("td", { class: "output", colspan: browser.columns.length + 2, text: article[view.target] })]));
+      }
+      block.entries.concat(block.oracles).forEach(function (entry) {
+        var found = (outputs[entry.key] || {})[view.article];
+        var tr = el("tr", { class: entry.oracle ? "oracle" : null, "data-key": entry.key });
+        tr.appendChild(el("td", { class: "system" }, [el("span", { class: "swatch", style: "background:" + block.colors[entry.key] }),
+          entry.label + (entry.oracle ? " †" : "")]));
+        tr.appendChild(el("td", { class: "output", text: found ? found[0] : "(no output in the embedded sample)" }));
+        browser.columns.forEach(function (c, i) {
+          tr.appendChild(el("td", { class: "num" + (c + ".f" === block.primary ? " primary" : ""), text: found ? pct(found[i + 1], 1) : "–" }));
+        });
+        var jump = el("td", { class: "jump" });
+        var ends = extremes[entry.key];
+        if (ends) {
+          [["best", ends.best], ["worst", ends.worst]].forEach(function (pair) {
+            jump.appendChild(el("button", { type: "button", class: "chip small", "data-jump": pair[0],
+              title: pair[0] + " article for " + entry.label + " by " + block.primary,
+              onclick: function () { view.article = pair[1]; draw(); } }, [pair[0]]));
+          });
+        }
+        tr.appendChild(jump);
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      panel.appendChild(el("div", { class: "table-wrap" }, [table]));
+    }
+    draw();
+    return wrap;
+  }
+
+  window.addEventListener("hashchange", function () { readHash(); sortAll(); });
+
+  try {
+    render();
+    document.documentElement.setAttribute("data-rendered", "true");
+  } catch (err) {
+    reportError(err && err.stack ? err.stack : err);
+  }
+})();

@@ -1,0 +1,78 @@
+"""Check a leaderboard against its JSON Schema (shipped in the package) and a few
+cross-references the schema cannot express. Used on write and on read, so a
+leaderboard file other tools consume is never malformed."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from bench.errors import UserError
+
+
+class LeaderboardError(UserError):
+    """A leaderboard file that does not match its schema."""
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    return json.loads(resources.files("bench").joinpath("schemas/leaderboard.schema.json").read_text("utf-8"))
+
+
+def first_problem(data: Any) -> str | None:
+    """The first thing wrong with ``data`` as one line, or None when it is valid."""
+    validator = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    error = best_match(validator.iter_errors(data))
+    if error is not None:
+        message = " ".join(error.message.split())
+        if len(message) > 160:
+            message = message[:157] + "..."
+        return f"{error.json_path}: {message}"
+    return _cross_reference_problem(data)
+
+
+def _cross_reference_problem(data: dict[str, Any]) -> str | None:
+    run_ids = {run["id"] for run in data["runs"]}
+    for b, board in enumerate(data["boards"]):
+        for target, block in board["targets"].items():
+            where = f"$.boards[{b}].targets.{target}"
+            entries = block["entries"] + block["oracles"]
+            keys = [e["key"] for e in entries]
+            if len(set(keys)) != len(keys):
+                return f"{where}: duplicate entry keys"
+            for entry in entries:
+                if entry["run"] not in run_ids:
+                    return f"{where}: entry {entry['key']!r} names run {entry['run']!r}, which is not in $.runs"
+                if len(entry["per_article"]) != len(block["article_ids"]):
+                    return f"{where}: entry {entry['key']!r} has {len(entry['per_article'])} per-article scores " \
+                           f"for {len(block['article_ids'])} article ids"
+                unknown = set(entry["beats"]) - set(keys)
+                if unknown:
+                    return f"{where}: entry {entry['key']!r} beats unknown entries {sorted(unknown)}"
+    return None
+
+
+def validate(data: Any, origin: str | Path) -> None:
+    problem = first_problem(data)
+    if problem is not None:
+        raise LeaderboardError(f"{origin}: not a valid leaderboard: {problem}")
+
+
+def read_leaderboard(path: Path) -> dict[str, Any]:
+    """Read and validate a leaderboard file; every problem is one line naming the file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LeaderboardError(f"{path}: not found; pass a leaderboard.json written by 'bench leaderboard'") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise LeaderboardError(f"{path}: unreadable ({err})") from None
+    except json.JSONDecodeError as err:
+        raise LeaderboardError(f"{path}: not JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    validate(data, path)
+    return data

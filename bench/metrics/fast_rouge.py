@@ -1,0 +1,378 @@
+"""A fast ROUGE scorer that gives exactly rouge-score's numbers (``scoring.backend: fast``).
+
+Same prepared text, same tokenizer, same formulas, same floating-point
+operations in the same order; only the bookkeeping is faster:
+
+- every distinct text is sentence-split and tokenized once per batch (the
+  references are shared by every system), and every distinct word is stemmed
+  once per scorer; tokens become integer ids;
+- rouge1/rouge2 count n-gram overlaps for all pairs at once with numpy;
+- rougeL uses a bit-parallel LCS (Hyyrö 2004) on Python integers, one bit per
+  reference token;
+- rougeLsum with one sentence on each side is rougeL (same tokens; with a
+  single reference sentence the duplicate guard never fires). Otherwise it is
+  rouge-score's summary-level union LCS, including *which* LCS its backtrack
+  picks and its per-token hit counters, read off the bit-parallel columns;
+- large batches are split over the CPU cores (fork), by reference.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+
+from bench.metrics.rouge import ROUGE_TYPES, PairScores, sentence_lines
+from bench.tokenizers.words import LINE_END, WordTokenizer, make_tokenizer
+
+PARALLEL_MIN_PAIRS = 4000  # below this, forking costs more than it saves
+_DROPPED = -1
+_LINE_END = -3
+
+
+class FastRougeScorer:
+    """Scores prediction/reference pairs; numbers identical to rouge-score's."""
+
+    backend = "fast"
+    batched = True  # evaluate() scores all systems in one call
+
+    def __init__(
+        self,
+        rouge_types: Sequence[str] = ROUGE_TYPES,
+        use_stemmer: bool = True,
+        multiref: str = "max",
+        tokenizer: WordTokenizer | str = "rouge-score",
+        workers: int = 0,
+        split_sentences: bool = True,
+    ) -> None:
+        unknown = set(rouge_types) - set(ROUGE_TYPES)
+        if unknown:
+            raise ValueError(f"unknown ROUGE type(s) {sorted(unknown)}; expected {ROUGE_TYPES}")
+        if multiref not in ("max", "mean"):
+            raise ValueError(f"multiref must be 'max' or 'mean', not {multiref!r}")
+        self.rouge_types = list(rouge_types)
+        self.use_stemmer = use_stemmer
+        self.multiref = multiref
+        self.tokenizer = make_tokenizer(tokenizer, use_stemmer) if isinstance(tokenizer, str) else tokenizer
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        # True: split texts into sentence lines first (bench.metrics.rouge.sentence_lines),
+        # as the rouge-score backend does. False: the texts are already prepared.
+        self.split_sentences = split_sentences
+        self._ids: dict[str, int] = {}  # raw word -> token id (or _DROPPED)
+        self._token_ids: dict[str, int] = {}  # normalized token -> id
+
+    # ----- public API -------------------------------------------------------
+    def score(self, prediction: str, references: Sequence[str]) -> PairScores:
+        return self.score_batch([prediction], [references])[0]
+
+    def score_batch(self, predictions: Sequence[str], references: Sequence[Sequence[str]]) -> list[PairScores]:
+        arrays = self.score_arrays(predictions, references)
+        types = self.rouge_types
+        stacked = np.stack([arrays[t] for t in types], axis=1).tolist()  # pairs x types x 3
+        return [
+            {t: {"p": row[k][0], "r": row[k][1], "f": row[k][2]} for k, t in enumerate(types)} for row in stacked
+        ]
+
+    def score_arrays(
+        self, predictions: Sequence[str], references: Sequence[Sequence[str]]
+    ) -> dict[str, np.ndarray]:
+        """Per rouge type, a (pairs x 3) float array of precision, recall, F1."""
+        if len(predictions) != len(references):
+            raise ValueError(f"{len(predictions)} predictions but {len(references)} reference lists")
+        for refs in references:
+            if isinstance(refs, str):
+                raise TypeError("references must be sequences of strings, not one string")
+            if not refs:
+                raise ValueError("at least one reference is needed")
+        # Flatten to single-reference pairs; multi-reference pairs are combined at the end.
+        owner = np.repeat(np.arange(len(predictions)), [len(r) for r in references])
+        preds = [predictions[i] for i in owner]
+        refs = [ref for group in references for ref in group]
+        flat = self._score_flat(preds, refs)
+        if len(refs) == len(predictions):
+            return flat
+        return {t: _combine(flat[t], owner, len(predictions), self.multiref) for t in self.rouge_types}
+
+    # ----- single-reference pairs, serial or over cores ---------------------
+    def _score_flat(self, preds: list[str], refs: list[str]) -> dict[str, np.ndarray]:
+        if self.workers < 2 or len(preds) < PARALLEL_MIN_PAIRS or not _can_fork():
+            return self._score_serial(preds, refs)
+        # Split by reference, so each worker tokenizes its own references only.
+        ref_ids: dict[str, int] = {}
+        part = np.array([ref_ids.setdefault(r, len(ref_ids)) for r in refs]) * self.workers // max(len(ref_ids), 1)
+        chunks = [np.flatnonzero(part == w) for w in range(self.workers)]
+        global _JOB
+        _JOB = (self, preds, refs, chunks)
+        try:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                parts = pool.map(_work, range(self.workers))
+        finally:
+            _JOB = None
+        out = {t: np.zeros((len(preds), 3)) for t in self.rouge_types}
+        for chunk, result in zip(chunks, parts):
+            for t in self.rouge_types:
+                out[t][chunk] = result[t]
+        return out
+
+    def _score_serial(self, preds: list[str], refs: list[str]) -> dict[str, np.ndarray]:
+        texts: dict[str, int] = {}
+        pred_tid = np.array([texts.setdefault(p, len(texts)) for p in preds], dtype=np.int64)
+        ref_tid = np.array([texts.setdefault(r, len(texts)) for r in refs], dtype=np.int64)
+        flat, tokens, sentences = self._encode(list(texts))
+        lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+        out: dict[str, np.ndarray] = {}
+        for rouge_type in self.rouge_types:
+            if rouge_type in ("rouge1", "rouge2"):
+                n = int(rouge_type[5:])
+                hits = _ngram_overlaps(flat, lengths, pred_tid, ref_tid, n)
+                out[rouge_type] = _prf(hits, np.maximum(lengths[pred_tid] - n + 1, 1),
+                                       np.maximum(lengths[ref_tid] - n + 1, 1))
+        lcs = None
+        if "rougeL" in self.rouge_types or "rougeLsum" in self.rouge_types:
+            lcs = _lcs_lengths(tokens, pred_tid.tolist(), ref_tid.tolist())
+        if "rougeL" in self.rouge_types:
+            out["rougeL"] = _lcs_prf(lcs, lengths[pred_tid], lengths[ref_tid])
+        if "rougeLsum" in self.rouge_types:
+            hits = lcs.copy()
+            for k, (p, r) in enumerate(zip(pred_tid.tolist(), ref_tid.tolist())):
+                if sentences[p] is not None or sentences[r] is not None:
+                    hits[k] = _summary_level_hits(_lines(sentences, tokens, r), _lines(sentences, tokens, p))
+            out["rougeLsum"] = _lcs_prf(hits, lengths[pred_tid], lengths[ref_tid])
+        return out
+
+    def _encode(self, texts: list[str]) -> tuple[np.ndarray, list[list[int]], list[list[list[int]] | None]]:
+        """Token ids of every text: (all ids in one array, ids per text, ids per
+        non-empty line for texts that do not have exactly one line, else None).
+
+        Lines are what rougeLsum sees as sentences; like rouge-score, empty lines
+        are dropped and a line without words still counts."""
+        if self.split_sentences:
+            texts = [sentence_lines(t) for t in texts]
+        words = self.tokenizer.words_by_line("\n".join(texts))
+        ids = self._ids
+        for word in set(words).difference(ids):
+            self._word_id(word)
+        all_ids = list(map(ids.__getitem__, words))
+        any_dropped = _DROPPED in all_ids
+        tokens: list[list[int]] = []
+        sentences: list[list[list[int]] | None] = []
+        start = 0
+        for text in texts:
+            if "\n" not in text:
+                end = all_ids.index(_LINE_END, start)
+                line = all_ids[start:end]
+                if any_dropped and _DROPPED in line:
+                    line = [i for i in line if i != _DROPPED]
+                tokens.append(line)
+                sentences.append(None if text else [])
+                start = end + 1
+                continue
+            lines = []
+            for raw in text.split("\n"):
+                end = all_ids.index(_LINE_END, start)
+                if raw:  # rouge-score skips empty lines only
+                    lines.append([i for i in all_ids[start:end] if i >= 0])
+                start = end + 1
+            tokens.append([i for line in lines for i in line])
+            sentences.append(None if len(lines) == 1 else lines)
+        flat = np.array(all_ids, dtype=np.int64)
+        return flat[flat >= 0], tokens, sentences
+
+    def _word_id(self, word: str) -> int:
+        found = self._ids.get(word)
+        if found is None:
+            if word == LINE_END:
+                found = _LINE_END
+            else:
+                token = self.tokenizer.normalize(word)
+                found = _DROPPED if not token else self._token_ids.setdefault(token, len(self._token_ids))
+            self._ids[word] = found
+        return found
+
+
+def _lines(sentences: list[list[list[int]] | None], tokens: list[list[int]], tid: int) -> list[list[int]]:
+    found = sentences[tid]
+    return [tokens[tid]] if found is None else found
+
+
+# ----- workers ---------------------------------------------------------------
+_JOB: tuple | None = None
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _work(index: int) -> dict[str, np.ndarray]:
+    scorer, preds, refs, chunks = _JOB
+    chunk = chunks[index]
+    return scorer._score_serial([preds[i] for i in chunk], [refs[i] for i in chunk])
+
+
+# ----- n-grams ---------------------------------------------------------------
+def _ngram_overlaps(flat: np.ndarray, lengths: np.ndarray, pred_tid: np.ndarray,
+                    ref_tid: np.ndarray, n: int) -> np.ndarray:
+    """Per pair, sum over n-grams of min(count in prediction, count in reference).
+    ``flat`` holds every text's token ids one after another; ``lengths`` their counts."""
+    n_texts = len(lengths)
+    text_of = np.repeat(np.arange(n_texts), lengths)
+    starts = np.cumsum(lengths) - lengths
+    position = np.arange(len(flat)) - starts[text_of]
+    valid = position <= (lengths[text_of] - n)
+    key = flat.copy()
+    vocab = int(flat.max()) + 1 if len(flat) else 1
+    for shift in range(1, n):
+        key = key[:-1] * vocab + flat[shift:] if len(key) else key
+    key, text_of = key[valid[: len(key)]], text_of[: len(key)][valid[: len(key)]]
+    if n > 1 and float(vocab) ** n * n_texts >= 2**62:
+        key = np.unique(key, return_inverse=True)[1].ravel()  # dense ids keep products small
+    width = int(key.max()) + 1 if len(key) else 1
+    if float(width) * max(n_texts, len(pred_tid)) >= 2**62:
+        key = np.unique(key, return_inverse=True)[1].ravel()
+        width = int(key.max()) + 1
+    entries, counts = np.unique(text_of * width + key, return_counts=True)
+    entry_text = entries // width
+    first = np.searchsorted(entry_text, np.arange(n_texts))
+    size = np.searchsorted(entry_text, np.arange(n_texts), side="right") - first
+
+    def gather(tids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sizes = size[tids]
+        pair = np.repeat(np.arange(len(tids)), sizes)
+        offset = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        index = np.repeat(first[tids], sizes) + offset
+        return pair * width + entries[index] % width, counts[index]
+
+    pred_keys, pred_counts = gather(pred_tid)
+    ref_keys, ref_counts = gather(ref_tid)
+    where = np.searchsorted(pred_keys, ref_keys)
+    where[where == len(pred_keys)] = 0
+    match = pred_keys[where] == ref_keys if len(pred_keys) else np.zeros(len(ref_keys), bool)
+    shared = np.minimum(ref_counts[match], pred_counts[where[match]])
+    return np.bincount(ref_keys[match] // width, weights=shared, minlength=len(pred_tid))
+
+
+def _prf(hits: np.ndarray, pred_total: np.ndarray, ref_total: np.ndarray) -> np.ndarray:
+    precision = hits / pred_total
+    recall = hits / ref_total
+    return np.stack([precision, recall, _fmeasure(precision, recall)], axis=1)
+
+
+def _fmeasure(precision: np.ndarray, recall: np.ndarray) -> np.ndarray:
+    # rouge_score.scoring.fmeasure, the same operations in the same order.
+    total = precision + recall
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = 2 * precision * recall / total
+    return np.where(total > 0, f, 0.0)
+
+
+# ----- LCS -------------------------------------------------------------------
+def _masks(tokens: list[int]) -> dict[int, int]:
+    """Token id -> bit mask of its positions."""
+    masks: dict[int, int] = {}
+    for i, t in enumerate(tokens):
+        masks[t] = masks.get(t, 0) | (1 << i)
+    return masks
+
+
+def _lcs_lengths(tokens: list[list[int]], pred_tid: list[int], ref_tid: list[int]) -> np.ndarray:
+    """Bit-parallel LCS length of every (prediction, reference) pair (Hyyrö 2004)."""
+    mask_cache: dict[int, dict[int, int]] = {}
+    out = np.zeros(len(pred_tid))
+    for k, (p, r) in enumerate(zip(pred_tid, ref_tid)):
+        masks = mask_cache.get(r)
+        if masks is None:
+            masks = mask_cache[r] = _masks(tokens[r])
+        m = len(tokens[r])
+        full = (1 << m) - 1
+        v = full
+        get = masks.get
+        for c in tokens[p]:
+            u = v & get(c, 0)
+            if u:
+                v = (v + u) | (v - u)
+        out[k] = m - (v & full).bit_count()
+    return out
+
+
+def _lcs_prf(lcs: np.ndarray, pred_len: np.ndarray, ref_len: np.ndarray) -> np.ndarray:
+    empty = (pred_len == 0) | (ref_len == 0)
+    lcs = np.where(empty, 0, lcs)
+    return _prf(lcs, np.maximum(pred_len, 1), np.maximum(ref_len, 1))
+
+
+def _lcs_columns(ref: list[int], can: list[int]) -> list[int]:
+    """Bit vectors V_0..V_n: LCS(ref[:i], can[:j]) = i - popcount(V_j & (2**i - 1))."""
+    masks = _masks(ref)
+    v = (1 << len(ref)) - 1
+    columns = [v]
+    for c in can:
+        u = v & masks.get(c, 0)
+        if u:
+            v = (v + u) | (v - u)
+        columns.append(v)
+    return columns
+
+
+def _lcs_indices(ref: list[int], can: list[int]) -> list[int]:
+    """rouge-score's ``lcs_ind``: the reference indices of the one LCS its backtrack picks."""
+    columns = _lcs_columns(ref, can)
+    i, j = len(ref), len(can)
+    picked = []
+    while i > 0 and j > 0:
+        if ref[i - 1] == can[j - 1]:
+            picked.append(i - 1)
+            i -= 1
+            j -= 1
+        else:
+            left = i - (columns[j - 1] & ((1 << i) - 1)).bit_count()  # table[i][j-1]
+            up = (i - 1) - (columns[j] & ((1 << (i - 1)) - 1)).bit_count()  # table[i-1][j]
+            if left > up:
+                j -= 1
+            else:
+                i -= 1
+    return picked[::-1]
+
+
+def _summary_level_hits(ref_sents: list[list[int]], can_sents: list[list[int]]) -> int:
+    """rouge-score's ``_summary_level_lcs`` hit count (union LCS, each token counted
+    at most as often as it occurs on both sides)."""
+    if not ref_sents or not can_sents:
+        return 0
+    ref_counts: Counter[int] = Counter()
+    can_counts: Counter[int] = Counter()
+    for s in ref_sents:
+        ref_counts.update(s)
+    for s in can_sents:
+        can_counts.update(s)
+    hits = 0
+    for ref in ref_sents:
+        union = sorted(set().union(*(_lcs_indices(ref, can) for can in can_sents)))
+        for token in (ref[i] for i in union):
+            if can_counts[token] > 0 and ref_counts[token] > 0:
+                hits += 1
+                can_counts[token] -= 1
+                ref_counts[token] -= 1
+    return hits
+
+
+# ----- several references -----------------------------------------------------
+def _combine(scores: np.ndarray, owner: np.ndarray, n: int, rule: str) -> np.ndarray:
+    """Per prediction: the reference with the best F1 (first on ties, as
+    rouge-score's ``score_multi``), or the mean over references."""
+    if rule == "mean":
+        sums = np.zeros((n, 3))
+        np.add.at(sums, owner, scores)
+        return sums / np.bincount(owner, minlength=n)[:, None]
+    best = np.full(n, -1)
+    best_f = np.full(n, -np.inf)
+    for k in range(len(owner)):  # first maximum wins, like np.argmax
+        if scores[k, 2] > best_f[owner[k]]:
+            best_f[owner[k]] = scores[k, 2]
+            best[owner[k]] = k
+    return scores[best]

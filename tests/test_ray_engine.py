@@ -1,0 +1,125 @@
+"""The Ray engine on a real local Ray instance, compared with the local engine.
+
+Ray starts once for the module (``ray.init(num_cpus=2)``, several seconds) and
+is shut down after. A tiny seq2seq model built on the fly runs over real BBC
+articles on both engines: the outputs must be identical, in job order.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from bench.api.article import Article
+from bench.cli import main as cli_main
+from bench.config import EngineConfig, validate_config
+from bench.engines import make_engine
+from bench.engines.base import Job
+from bench.engines.local import LocalEngine
+from bench.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def ray_instance() -> Iterator[Any]:
+    ray = pytest.importorskip("ray", reason="Ray is not installed: pip install 'headline-bench[ray]'")
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    yield ray
+    if started:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def bbc(shared_data: Path) -> list[Article]:
+    with (shared_data / "bbc_2004_2005.jsonl").open(encoding="utf-8") as lines:
+        rows = [json.loads(next(lines)) for _ in range(10)]
+    return [Article(id=r["id"], body=r["body"], headline=r["headline"], standfirst=r["standfirst"]) for r in rows]
+
+
+def seq2seq_settings(model: Path) -> dict[str, Any]:
+    return {
+        "name": "tiny-t5", "type": "hf-seq2seq", "model": str(model), "device": "cpu",
+        "prompts": {"headline": "Headline: {body}", "standfirst": "Standfirst: {body}"},
+        "generation": {"max_new_tokens": 12},
+    }
+
+
+def test_ray_gives_the_local_outputs_in_job_order(ray_instance: Any, tiny_seq2seq_path: Path, bbc: list[Article]) -> None:
+    jobs = [Job(t, bbc[i : i + 3]) for t in ("headline", "standfirst") for i in range(0, len(bbc), 3)]
+    settings = seq2seq_settings(tiny_seq2seq_path)
+    local = list(LocalEngine().generate(settings, 7, jobs))
+    on_ray = list(make_engine(EngineConfig(type="ray", workers=2)).generate(settings, 7, jobs))
+    assert [job for job, _ in on_ray] == jobs
+    assert on_ray == local
+    assert any(text for _, texts in local for text in texts)  # the model really wrote something
+
+
+def run_cli(config: dict[str, Any], tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({**config, "name": name}), encoding="utf-8")
+    output = tmp_path / "runs"
+    assert cli_main(["run", str(path), "--output", str(output), "--quiet"]) == 0
+    (run_dir,) = output.glob(f"{name}-*")
+    return run_dir
+
+
+def test_bench_run_on_ray_equals_a_local_run(ray_instance: Any, shared_data: Path, tmp_path: Path) -> None:
+    # Cheap summarizers here (the tiny model on Ray is the test above); this is the runner's path.
+    config = {
+        "seed": 3,
+        "dataset": {"source": str(shared_data / "wikinews_en.jsonl"), "limit": 8},
+        "batch_size": 3,
+        "summarizers": [
+            {"name": "oracle", "type": "oracle"},  # reads the references: they must reach the workers
+            {"name": "random", "type": "random"},  # seeded: the run seed must reach the workers
+        ],
+        "scoring": {"bootstrap": 20},
+        "cache": {"enabled": False},  # else the second run would only read what the first cached
+    }
+    local = run_cli(config, tmp_path, "local")
+    on_ray = run_cli({**config, "engine": {"type": "ray", "workers": 2}}, tmp_path, "ray")
+    assert (on_ray / "predictions.jsonl").read_text(encoding="utf-8") == (local / "predictions.jsonl").read_text(encoding="utf-8")
+    assert (on_ray / "scores.jsonl").read_text(encoding="utf-8") == (local / "scores.jsonl").read_text(encoding="utf-8")
+    saved = yaml.safe_load((on_ray / "config.yaml").read_text(encoding="utf-8"))
+    assert saved["engine"]["type"] == "ray" and saved["engine"]["workers"] == 2
+
+
+def test_a_failure_on_a_worker_is_the_error_a_local_run_gives(ray_instance: Any, tmp_path: Path, bbc: list[Article]) -> None:
+    settings = {"name": "missing", "type": "hf-seq2seq", "model": str(tmp_path / "no-such-model")}
+    jobs = [Job("headline", bbc[:2])]
+    with pytest.raises(Exception) as local:
+        list(LocalEngine().generate(settings, 1, jobs))
+    with pytest.raises(Exception) as on_ray:
+        list(make_engine(EngineConfig(type="ray")).generate(settings, 1, jobs))
+    assert type(on_ray.value) is type(local.value)
+    assert str(on_ray.value) == str(local.value)
+
+
+def test_engine_config(tmp_path: Path) -> None:
+    base = {"name": "t", "dataset": {"source": "seeds"}, "summarizers": [{"name": "lead", "type": "lead"}]}
+    assert validate_config(base, tmp_path).engine.type == "local"
+    assert validate_config({**base, "engine": "ray"}, tmp_path).engine == EngineConfig(type="ray")
+    with pytest.raises(ConfigError, match="engine.gpus: unknown key"):
+        validate_config({**base, "engine": {"type": "ray", "gpus": 1}}, tmp_path)
+    with pytest.raises(ConfigError, match="engine.workers"):
+        validate_config({**base, "engine": {"type": "ray", "workers": 0}}, tmp_path)
+
+
+def test_without_ray_asking_for_it_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now fails, as where it is not installed
+    config = tmp_path / "c.yaml"
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    config.write_text(yaml.safe_dump({
+        "name": "c", "dataset": {"source": str(seeds)}, "summarizers": [{"name": "lead", "type": "lead"}], "engine": "ray",
+    }), encoding="utf-8")
+    assert cli_main(["run", str(config), "--output", str(tmp_path / "runs"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "engine.type: ray" in err and "pip install 'headline-bench[ray]'" in err

@@ -1,0 +1,173 @@
+"""Resume: a run killed at any moment continues where it stopped and ends with
+the same files as an uninterrupted run, no article lost or counted twice."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import bench_test_plugins  # noqa: F401  (registers test-slow here; `bench` processes get BENCH_PLUGINS)
+import pytest
+from run_helpers import (
+    bbc_articles,
+    count_lines,
+    run_dirs,
+    stable_results,
+    start_bench,
+    write_config,
+    write_seeds,
+)
+
+from bench.cli import main as cli_main
+from bench.config import load_config
+from bench.errors import ConfigError, UserError
+from bench.runs import runner
+from bench.runs.directory import RunDirectory
+from bench.runs.runner import RunInterrupted, run
+
+N_ARTICLES = 10
+SUMMARIZERS = [
+    {"name": "slow", "type": "test-slow", "delay": 0.04},
+    {"name": "random", "type": "random"},
+    {"name": "oracle", "type": "oracle"},
+]
+TOTAL = len(SUMMARIZERS) * 2 * N_ARTICLES
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> dict[str, Path]:
+    """A config over real articles, and an uninterrupted run of it to compare with."""
+    root = tmp_path_factory.mktemp("resume")
+    seeds = write_seeds(root / "seeds", bbc_articles(shared_data, N_ARTICLES, start=100))
+    config = write_config(root / "c.yaml", seeds, SUMMARIZERS, batch_size=2)
+    assert cli_main(["run", str(config), "-o", str(root / "reference"), "--no-cache", "-q"]) == 0
+    return {"root": root, "config": config, "reference": run_dirs(root / "reference")[0]}
+
+
+def wait_for_lines(path: Path, lines: int, proc, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while count_lines(path) < lines:
+        assert proc.poll() is None, f"the run ended before {lines} predictions: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the run made no progress"
+        time.sleep(0.005)
+
+
+def start_and_wait(config: Path, output: Path, lines: int, *flags: str):  # type: ignore[no-untyped-def]
+    """A real `bench run` process, once it has written ``lines`` predictions
+    (0: once its run directory exists)."""
+    proc = start_bench("run", str(config), "-o", str(output), "-q", *flags)
+    deadline = time.monotonic() + 60
+    while not any((d / "config.yaml").is_file() for d in run_dirs(output)):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.005)
+    wait_for_lines(run_dirs(output)[0] / "predictions.jsonl", lines, proc)
+    return proc, run_dirs(output)[0]
+
+
+def assert_same_as_reference(run_dir: Path, reference: Path) -> None:
+    for name in ("predictions.jsonl", "scores.jsonl", "config.yaml"):
+        assert (run_dir / name).read_bytes() == (reference / name).read_bytes(), name
+    assert stable_results(run_dir) == stable_results(reference)
+    rows = [json.loads(line) for line in (run_dir / "predictions.jsonl").read_text().splitlines()]
+    assert len({(r["summarizer"], r["target"], r["id"]) for r in rows}) == len(rows) == TOTAL
+
+
+@pytest.mark.parametrize(("kill_after", "cache", "torn"), [(0, False, False), (3, False, True), (11, True, False),
+                                                           (21, False, False)],
+                         ids=["at-start", "after-3-torn-line", "after-11-cache-on", "after-21"])
+def test_sigkill_then_rerun_continues_and_matches(setup: dict[str, Path], tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  kill_after: int, cache: bool, torn: bool) -> None:
+    output = tmp_path / "runs"
+    flags = () if cache else ("--no-cache",)
+    proc, killed = start_and_wait(setup["config"], output, kill_after, *flags)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert not (killed / "results.json").exists()
+    kept = count_lines(killed / "predictions.jsonl")
+    assert kept >= kill_after and kept < TOTAL
+    if torn:  # as a power cut mid-write would leave it: half a line, cut off and redone
+        with (killed / "predictions.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write('{"id": "bbc-x", "target": "headline", "summarizer": "slow", "predic')
+
+    assert cli_main(["run", str(setup["config"]), "-o", str(output), "-q", *flags]) == 0
+    assert f"continuing the unfinished run {killed}" in capsys.readouterr().err
+    assert run_dirs(output) == [killed]  # the same directory, now finished
+    assert_same_as_reference(killed, setup["reference"])
+    record = json.loads((killed / "results.json").read_text())["cache"]
+    assert record["resumed"] == kept
+    assert record["misses"] + record["hits"] == TOTAL - kept
+
+
+def test_ctrl_c_keeps_the_work_and_says_how_to_resume(setup: dict[str, Path], tmp_path: Path) -> None:
+    proc, run_dir = start_and_wait(setup["config"], tmp_path / "runs", 6, "--no-cache")
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in stderr
+    (line,) = [line for line in stderr.splitlines() if line.strip()]
+    kept = count_lines(run_dir / "predictions.jsonl")
+    assert f"{kept} predictions kept in {run_dir}" in line and f"--resume {run_dir}" in line
+    assert cli_main(["run", "--resume", str(run_dir), "--no-cache", "-q"]) == 0
+    assert_same_as_reference(run_dir, setup["reference"])
+
+
+def test_interrupt_during_scoring_then_resume(setup: dict[str, Path], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(setup["config"])
+    monkeypatch.setattr(runner, "evaluate", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(RunInterrupted) as stopped:
+        run(config, tmp_path / "runs", show_progress=False, use_cache=False, log=lambda m: None)
+    assert stopped.value.kept == TOTAL
+    monkeypatch.undo()
+    messages: list[str] = []
+    outcome = run(config, tmp_path / "runs", show_progress=False, use_cache=False, log=messages.append)
+    assert outcome.results["cache"]["resumed"] == TOTAL and outcome.results["cache"]["misses"] == 0
+    assert_same_as_reference(outcome.directory.path, setup["reference"])
+
+
+def test_fresh_starts_a_new_run_and_finished_runs_are_not_resumed(setup: dict[str, Path], tmp_path: Path) -> None:
+    config = load_config(setup["config"])
+    quiet = {"show_progress": False, "use_cache": False, "log": lambda m: None}
+    first = run(config, tmp_path / "runs", **quiet)
+    second = run(config, tmp_path / "runs", **quiet)  # the first finished: a new run
+    assert second.directory.path != first.directory.path
+    with pytest.raises(UserError, match="already finished"):
+        run(config, tmp_path / "runs", resume=first.directory.path, **quiet)
+    # An unfinished run is left alone with --fresh.
+    (second.directory.results_path).unlink()
+    third = run(config, tmp_path / "runs", fresh=True, **quiet)
+    assert third.directory.path not in (first.directory.path, second.directory.path)
+
+
+def test_resume_refuses_a_different_config(setup: dict[str, Path], tmp_path: Path) -> None:
+    config = load_config(setup["config"])
+    directory = RunDirectory(tmp_path / "partial")
+    directory.path.mkdir()
+    directory.config_path.write_text(
+        (setup["reference"] / "config.yaml").read_text().replace("seed: 1234", "seed: 99", 1)
+    )
+    with pytest.raises(ConfigError, match=r"different seed; resume with the same config"):
+        run(config, tmp_path / "runs", resume=directory.path, show_progress=False, log=lambda m: None)
+    # The cache and engine sections change no number: they may differ.
+    directory.config_path.write_text((setup["reference"] / "config.yaml").read_text()
+                                     .replace("enabled: true", "enabled: false"))
+    outcome = run(config, tmp_path / "runs", resume=directory.path, show_progress=False, log=lambda m: None)
+    assert outcome.directory.path == directory.path
+
+
+def test_a_run_being_written_is_not_taken_over(setup: dict[str, Path], tmp_path: Path) -> None:
+    config = load_config(setup["config"])
+    directory = RunDirectory(tmp_path / "runs" / "t-20000101-000000")
+    directory.path.mkdir(parents=True)
+    directory.config_path.write_text((setup["reference"] / "config.yaml").read_text())
+    quiet = {"show_progress": False, "use_cache": False, "log": lambda m: None}
+    with directory.lock():  # as if another process were writing it
+        with pytest.raises(UserError, match="another 'bench run' is writing"):
+            run(config, tmp_path / "runs", resume=directory.path, **quiet)
+        elsewhere = run(config, tmp_path / "runs", **quiet)
+    assert elsewhere.directory.path != directory.path
+    resumed = run(config, tmp_path / "runs", **quiet)  # unlocked now: continued
+    assert resumed.directory.path == directory.path
