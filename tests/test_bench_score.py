@@ -63,6 +63,23 @@ def test_jsonl_inputs_and_names(tmp_path: Path) -> None:
     assert "mine" in json.loads((directory / "results.json").read_text())["targets"]["headline"]["systems"]
 
 
+def test_oracle_systems_are_flagged_and_listed_apart(tmp_path: Path) -> None:
+    (tmp_path / "gold.txt").write_text("police arrest two men\nstocks fall on monday\n")
+    (tmp_path / "copy.txt").write_text("police arrest two men\nstocks fall on monday\n")
+    (tmp_path / "real.txt").write_text("two men held\nmarkets drop\n")
+    out = tmp_path / "runs"
+    assert main(["score", "-r", str(tmp_path / "gold.txt"), "-p", str(tmp_path / "copy.txt"), str(tmp_path / "real.txt"),
+                 "--oracle", "copy", "-o", str(out), "-q"]) == 0
+    systems = json.loads((run_dir(out) / "results.json").read_text())["targets"]["headline"]["systems"]
+    assert systems["copy"]["oracle"] is True and systems["real"]["oracle"] is False
+    assert main(["leaderboard", str(run_dir(out)), "-o", str(tmp_path / "board.json")]) == 0
+    board = json.loads((tmp_path / "board.json").read_text())["boards"][0]["targets"]["headline"]
+    assert [e["summarizer"] for e in board["entries"]] == ["real"]
+    assert [e["summarizer"] for e in board["oracles"]] == ["copy"]
+    assert main(["score", "-r", str(tmp_path / "gold.txt"), "-p", str(tmp_path / "real.txt"),
+                 "--oracle", "nope", "-o", str(out), "-q"]) == 2
+
+
 @pytest.mark.parametrize("case", ["lines", "missing", "unknown", "field"])
 def test_mismatches_are_one_line_errors(tmp_path: Path, capsys, case: str) -> None:
     (tmp_path / "gold.txt").write_text("one\ntwo\nthree\n")

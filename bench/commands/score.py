@@ -29,6 +29,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="one file per system: JSONL (id + prediction or text) or line-aligned text")
     parser.add_argument("--name", nargs="+", default=None, metavar="NAME",
                         help="system names, one per predictions file (default: the file stems)")
+    parser.add_argument("--oracle", nargs="+", default=[], metavar="NAME",
+                        help="systems that read the references (e.g. an extractive oracle): listed apart, never ranked")
     parser.add_argument("--target", choices=("headline", "standfirst"), default="headline",
                         help="which reference field of a JSONL file to use, and the target recorded (default headline)")
     parser.add_argument("--run-name", default="score", help="the run's name (default: score)")
@@ -47,6 +49,7 @@ def main(args: argparse.Namespace) -> int:
         references=[Path(p) for p in args.references],
         predictions=[Path(p) for p in args.predictions],
         names=args.name,
+        oracles=args.oracle,
         target=args.target,
         run_name=args.run_name,
         output=Path(args.output),
@@ -112,7 +115,8 @@ def read_predictions(path: Path, ids: list[str], references_path: Path) -> list[
 
 def score_files(
     references: list[Path], predictions: list[Path], names: list[str] | None, target: str, run_name: str,
-    output: Path, seed: int = 1234, overrides: list[str] | None = None, show_progress: bool = True,
+    output: Path, oracles: list[str] | None = None, seed: int = 1234, overrides: list[str] | None = None,
+    show_progress: bool = True,
 ) -> ScoreOutcome:
     from pydantic import ValidationError
     from tqdm import tqdm
@@ -138,12 +142,15 @@ def score_files(
         raise UserError(f"--name: {len(names)} name(s) for {len(predictions)} predictions file(s); give one each")
     if len(set(names)) != len(names):
         raise UserError(f"system names {names} repeat; pass distinct --name values")
+    unknown_oracles = sorted(set(oracles or []) - set(names))
+    if unknown_oracles:
+        raise UserError(f"--oracle: {unknown_oracles} are not system names ({names}); use the names of the systems")
     ids, refs = read_references(references, target)
     if not ids:
         raise DataError(f"{references[0]}: no references found; the file is empty")
     systems = [
         SystemPredictions(name, target, ids, read_predictions(path, ids, references[0]),
-                          {"type": "external", "oracle": False, "source": str(path)})
+                          {"type": "external", "oracle": name in (oracles or []), "source": str(path)})
         for name, path in zip(names, predictions)
     ]
     references_by_key = {f"{target}\t{i}": refs[i] for i in ids}
