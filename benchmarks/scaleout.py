@@ -58,6 +58,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import ray
+    import torch
 
     from bench.engines.base import Job
     from bench.engines.local import LocalEngine
@@ -107,6 +108,7 @@ def main() -> None:
         "workers": args.workers,
         "cluster_cpus": cluster_cpus,
         "machine_cpus": os.cpu_count(),
+        "local_torch_threads": torch.get_num_threads(),  # Ray workers run 1 thread per CPU they hold
         "model": "tiny-t5 (random weights)" if args.model is None else args.model,
         "identical_outputs": ray_out == local_out and lead_ray == lead_local,
         "ray_start_s": round(ray_start, 2),

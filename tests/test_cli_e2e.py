@@ -214,6 +214,8 @@ MALFORMED = {
                         "article 'a1' has an empty standfirst; fill it in, or set dataset.on_empty: skip"),
     "broken csv": ({"c.yaml": _config("data.csv"), "data.csv": 'id,headline,standfirst,body\n1,"open\n'},
                    ["run", "c.yaml"], "data.csv: could not be read as csv"),
+    "junk parquet": ({"c.yaml": _config("data.parquet"), "data.parquet": "not parquet at all"}, ["run", "c.yaml"],
+                     "data.parquet: could not be read as parquet"),
     "unknown format": ({"c.yaml": _config("data.xml"), "data.xml": "<a/>"}, ["run", "c.yaml"],
                        "cannot tell the format from the file name"),
     "hub offline": ({"c.yaml": _config("hf:no_such_dataset_xyz")}, ["run", "c.yaml"],
@@ -238,3 +240,25 @@ def test_malformed_input_is_one_clear_line(tmp_path: Path, case: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("bench: error: "), done.stderr
     assert expected in lines[0]
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_run_reports_skipped_articles_and_prints_names_literally(tmp_path: Path, monkeypatch, capsys) -> None:
+    """In-process: ``on_empty: skip`` is counted in the output, and a name with
+    rich markup in it is printed as written, never interpreted."""
+    from bench.cli import main
+
+    rows = [{**GOOD_ROW, "id": f"a{i}", "body": f"Story {i} begins. It goes on."} for i in range(4)]
+    rows[2]["standfirst"] = ""
+    (tmp_path / "data.jsonl").write_text(_rows(*rows), encoding="utf-8")
+    config = yaml.safe_load(_config())
+    config["dataset"]["on_empty"] = "skip"
+    config["summarizers"] = [{"name": "lead[red]x", "type": "lead"}, {"name": "oracle", "type": "oracle"}]
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["run", "c.yaml", "-o", "out", "-q", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "(3 articles)" in out and "skipped: 1 empty standfirst" in out
+    assert "lead[red]x" in out and "oracle [oracle]" in out
+    results = json.loads(next((tmp_path / "out").glob("*/results.json")).read_text(encoding="utf-8"))
+    assert results["dataset"]["skipped"] == {"empty_standfirst": ["a2"]}

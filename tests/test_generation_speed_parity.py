@@ -47,7 +47,7 @@ def test_batched_equals_unbatched_under_greedy(kind, articles, tmp_path):
 def test_benchmark_reports_parity_and_speed(shared_data):
     done = subprocess.run(
         [sys.executable, str(PROJECT / "benchmarks" / "generation.py"), "--articles", "4", "--max-new-tokens", "6",
-         "--run-batch", "4", "--data", str(shared_data / "xsum_test_subset.jsonl")],
+         "--run-batch", "4", "--repeats", "1", "--data", str(shared_data / "xsum_test_subset.jsonl")],
         capture_output=True, text=True, timeout=300, check=True,
     )
     result = json.loads(done.stdout)

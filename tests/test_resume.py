@@ -13,6 +13,7 @@ import pytest
 from run_helpers import (
     bbc_articles,
     count_lines,
+    plugin_env,
     run_dirs,
     stable_results,
     start_bench,
@@ -54,10 +55,11 @@ def wait_for_lines(path: Path, lines: int, proc, timeout: float = 60) -> None:  
         time.sleep(0.005)
 
 
-def start_and_wait(config: Path, output: Path, lines: int, *flags: str):  # type: ignore[no-untyped-def]
+def start_and_wait(config: Path, output: Path, lines: int, *flags: str,  # type: ignore[no-untyped-def]
+                   env: dict[str, str] | None = None):
     """A real `bench run` process, once it has written ``lines`` predictions
     (0: once its run directory exists)."""
-    proc = start_bench("run", str(config), "-o", str(output), "-q", *flags)
+    proc = start_bench("run", str(config), "-o", str(output), "-q", *flags, env=env)
     deadline = time.monotonic() + 60
     while not any((d / "config.yaml").is_file() for d in run_dirs(output)):
         assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
@@ -171,3 +173,28 @@ def test_a_run_being_written_is_not_taken_over(setup: dict[str, Path], tmp_path:
     assert elsewhere.directory.path != directory.path
     resumed = run(config, tmp_path / "runs", **quiet)  # unlocked now: continued
     assert resumed.directory.path == directory.path
+
+
+def test_model_run_killed_and_resumed_matches(tmp_path: Path, tiny_seq2seq_path: Path, shared_data: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A real (tiny, local) transformers model, killed with SIGKILL partway."""
+    seeds = write_seeds(tmp_path / "seeds", bbc_articles(shared_data, 8, start=300))
+    model = {"name": "t5", "type": "hf-seq2seq", "model": str(tiny_seq2seq_path), "device": "cpu",
+             "prompts": {"headline": "Write a headline: {body}", "standfirst": "Summarize: {body}"},
+             "max_input_tokens": 64, "generation": {"max_new_tokens": 8, "num_beams": 2}}
+    config = write_config(tmp_path / "c.yaml", seeds, [model], batch_size=2)
+    assert cli_main(["run", str(config), "-o", str(tmp_path / "reference"), "--no-cache", "-q"]) == 0
+    reference = run_dirs(tmp_path / "reference")[0]
+
+    proc, killed = start_and_wait(config, tmp_path / "runs", 2, "--no-cache", env=plugin_env(OMP_NUM_THREADS="1"))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    kept = count_lines(killed / "predictions.jsonl")
+    assert 2 <= kept < 16 and not (killed / "results.json").exists()
+    capsys.readouterr()
+    assert cli_main(["run", str(config), "-o", str(tmp_path / "runs"), "--no-cache", "-q"]) == 0
+    assert "continuing the unfinished run" in capsys.readouterr().err
+    for name in ("predictions.jsonl", "scores.jsonl"):
+        assert (killed / name).read_bytes() == (reference / name).read_bytes()
+    assert stable_results(killed) == stable_results(reference)
+    assert json.loads((killed / "results.json").read_text())["cache"]["resumed"] == kept

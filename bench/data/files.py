@@ -41,7 +41,9 @@ def read_local_rows(path: Path, fmt: str) -> list[dict[str, Any]]:
     import datasets
 
     datasets.disable_progress_bars()
-    datasets.logging.set_verbosity_error()
+    # datasets logs parser failures at ERROR ("Failed to read schema ...") before
+    # raising; the one-line DataError below reports them, so keep it quiet.
+    datasets.logging.set_verbosity(datasets.logging.CRITICAL)
     try:
         loaded = datasets.load_dataset(fmt, data_files=str(path), split="train", keep_in_memory=True)
     except Exception as err:  # datasets wraps parser errors in many types

@@ -15,6 +15,7 @@ cluster every node needs headline-bench (and any plugin summarizers) installed.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import dataclasses
 import json
@@ -26,6 +27,7 @@ import traceback
 from typing import Any, Iterable, Iterator
 
 from bench.api.article import Article
+from bench.api.summarizer import PLUGINS_ENV
 from bench.engines.base import Engine, Job
 from bench.errors import UserError
 
@@ -55,10 +57,12 @@ class _SummarizeJobs:
 
     def __init__(self, settings: dict[str, Any], seed: int) -> None:
         from bench.engines.local import build_summarizer
+        from bench.runs.environment import seed_everything
 
         self.summarizer = None
         self.failure: BaseException | None = None
         try:
+            seed_everything(seed)  # as the runner does before a local engine builds it
             self.summarizer = build_summarizer(settings, seed)
         except Exception as err:  # reported with the first job, as the local engine would raise it
             self.failure = err
@@ -84,6 +88,12 @@ class _SummarizeJobs:
     def __del__(self) -> None:  # Ray Data deletes the UDF when the actor exits gracefully
         if getattr(self, "summarizer", None) is not None:
             self.summarizer.close()
+
+
+def _worker_env() -> dict[str, Any]:
+    """Plugin modules named in BENCH_PLUGINS must be importable by name on the workers too."""
+    plugins = os.environ.get(PLUGINS_ENV)
+    return {"runtime_env": {"env_vars": {PLUGINS_ENV: plugins}}} if plugins else {}
 
 
 def _pack_error(err: Exception) -> str:
@@ -116,24 +126,32 @@ class RayEngine(Engine):
         self.num_gpus_per_worker = num_gpus_per_worker
         self.num_cpus_per_worker = num_cpus_per_worker
         self.ray = _import_ray()  # fail at construction, before any work starts
+        self._started = False
 
     def generate(self, settings: dict[str, Any], seed: int, jobs: Iterable[Job]) -> Iterator[tuple[Job, list[str]]]:
         jobs = list(jobs)
         if not jobs:
             return
-        started_here = self._connect()
-        try:
-            yield from self._run(settings, seed, jobs)
-        finally:
-            if started_here:
-                self.ray.shutdown()
+        if not self.ray.is_initialized():
+            # Connected once for all the summarizers of a run (and the runner's
+            # retries), and let go when the process ends or close() is called.
+            self._connect()
+            if not self._started:
+                atexit.register(self.close)
+            self._started = True
+        yield from self._run(settings, seed, jobs)
 
-    def _connect(self) -> bool:
+    def close(self) -> None:
+        """Shut down the Ray this engine started or connected to; one that was
+        already running when it came is left alone."""
+        if self._started and self.ray.is_initialized():
+            self.ray.shutdown()
+        self._started = False
+
+    def _connect(self) -> None:
         """Join a running Ray (or the cluster at ``address``); start a local one only
-        if no address was given and none runs. True when this call started Ray."""
+        if no address was given and none runs."""
         ray = self.ray
-        if ray.is_initialized():
-            return False
         quiet = {"logging_level": logging.WARNING, "include_dashboard": False}
         if self.address is not None:
             try:
@@ -144,20 +162,21 @@ class RayEngine(Engine):
                     f"engine.address: cannot connect to Ray at {self.address!r} ({first_line}); "
                     "start the cluster or fix the address"
                 ) from None
-            return True
+            return
         try:
             ray.init(address="auto", **quiet)
         except ConnectionError:
             # No cluster running: start one on this machine big enough for the pool.
             need = math.ceil(self.workers * self.num_cpus_per_worker)
             ray.init(num_cpus=max(os.cpu_count() or 1, need), **quiet)
-        return True
 
     def _run(self, settings: dict[str, Any], seed: int, jobs: list[Job]) -> Iterator[tuple[Job, list[str]]]:
         ray = self.ray
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # the runner shows its own progress
         context.print_on_execution_start = False
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # no per-dataset INFO lines
+        logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "progress bars disabled"
         rows = [
             {
                 "index": i,
@@ -175,6 +194,7 @@ class RayEngine(Engine):
             fn_constructor_kwargs={"settings": settings, "seed": seed},
             num_cpus=self.num_cpus_per_worker,
             num_gpus=self.num_gpus_per_worker or None,
+            **_worker_env(),
         )
         # Ray may finish jobs out of order: hold results (and failures) until every
         # earlier job is out, so a failure is raised exactly when its job is next.

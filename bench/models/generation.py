@@ -102,7 +102,7 @@ class HFGenerationSummarizer(Summarizer):
             return []
         generation = self.generation_kwargs(target)
         budget = self.input_budget(target, generation)
-        encoded = [self._encode(article.body, target, budget) for article in articles]
+        encoded = self._encode_all([article.body for article in articles], target, budget)
         # Longest first: a batch that does not fit in memory shows up at once.
         order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
         outputs: list[str] = [""] * len(encoded)
@@ -145,20 +145,29 @@ class HFGenerationSummarizer(Summarizer):
             ) from None
         self._batch_size = max(1, self._batch_size // 2)
 
-    def _encode(self, body: str, target: str, budget: int | None) -> list[int]:
-        """Token ids of the prompt for ``body``, the body cut (and counted) so the whole fits ``budget``."""
+    def _encode_all(self, bodies: list[str], target: str, budget: int | None) -> list[list[int]]:
+        """Token ids of every prompt, in one batch call to the (Rust) tokenizer; over-long ones cut and counted."""
         tokenizer = self.loaded.tokenizer
         special = self.add_special_tokens()
-        self.inputs += 1
-        ids = tokenizer(self.render(body, target), add_special_tokens=special)["input_ids"]
-        if budget is None or len(ids) <= budget:
-            return ids
-        self.truncated += 1
-        if self.body_at_end(target):
+        texts = [self.render(body, target) for body in bodies]
+        encoded = tokenizer(texts, add_special_tokens=special)["input_ids"]
+        self.inputs += len(texts)
+        long = [i for i, ids in enumerate(encoded) if budget is not None and len(ids) > budget]
+        self.truncated += len(long)
+        if long and self.body_at_end(target):
             # Cutting the tail is plain truncation: exactly what transformers' own pipelines do.
-            return tokenizer(self.render(body, target), add_special_tokens=special, truncation=True, max_length=budget)[
-                "input_ids"
-            ]
+            cut = tokenizer([texts[i] for i in long], add_special_tokens=special, truncation=True, max_length=budget)
+            for i, ids in zip(long, cut["input_ids"]):
+                encoded[i] = ids
+        elif long:
+            for i in long:
+                encoded[i] = self._fit_body(bodies[i], target, budget)
+        return encoded
+
+    def _fit_body(self, body: str, target: str, budget: int) -> list[int]:
+        """Cut only the body, so that the prompt around it survives and the whole fits ``budget``."""
+        tokenizer = self.loaded.tokenizer
+        special = self.add_special_tokens()
         overhead = len(tokenizer(self.render("", target), add_special_tokens=special)["input_ids"])
         room = budget - overhead
         if room < 1:
