@@ -178,6 +178,18 @@ def test_a_run_being_written_is_not_taken_over(setup: dict[str, Path], tmp_path:
 def test_model_run_killed_and_resumed_matches(tmp_path: Path, tiny_seq2seq_path: Path, shared_data: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """A real (tiny, local) transformers model, killed with SIGKILL partway."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a tiny model on a shared machine: extra threads only contend
+    try:
+        _model_run_killed_and_resumed(tmp_path, tiny_seq2seq_path, shared_data, capsys)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _model_run_killed_and_resumed(tmp_path: Path, tiny_seq2seq_path: Path, shared_data: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
     seeds = write_seeds(tmp_path / "seeds", bbc_articles(shared_data, 8, start=300))
     model = {"name": "t5", "type": "hf-seq2seq", "model": str(tiny_seq2seq_path), "device": "cpu",
              "prompts": {"headline": "Write a headline: {body}", "standfirst": "Summarize: {body}"},

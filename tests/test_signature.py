@@ -90,3 +90,12 @@ def test_runs_record_it_in_results(tmp_path) -> None:
     assert results["signature"] == expected
     assert parse_signature(expected)["stem"] == "none" and parse_signature(expected)["seed"] == "99"
     assert {block["signature"] for block in results["targets"].values()} == {expected}
+
+
+def test_rouge_type_order_does_not_change_the_signature() -> None:
+    from bench.config import ScoringConfig
+    from bench.metrics.signature import signature
+
+    one = signature(ScoringConfig(rouge=["rouge2", "rouge1"], primary="rouge1"), 1)
+    two = signature(ScoringConfig(rouge=["rouge1", "rouge2"], primary="rouge1"), 1)
+    assert one == two and "rouge:1,2|" in one

@@ -60,3 +60,15 @@ def test_significance_block_shape_and_alignment() -> None:
     assert len(block["tests"]) == 4 and block["tests"] == same["tests"]
     assert {"a", "b", "metric", "delta", "p_value", "p_adjusted"} <= set(block["tests"][0])
     assert significance_block(scoring, 9, {"a": (["1"], a[:1]), "b": (["1"], b[:1])})["tests"] == []
+
+
+def test_too_few_articles_make_no_claim() -> None:
+    from bench.metrics.significance import MIN_ARTICLES
+
+    better = np.full((MIN_ARTICLES - 1, 1), 0.9)
+    worse = np.full((MIN_ARTICLES - 1, 1), 0.1)
+    [record] = paired_tests({"a": better, "b": worse}, ["f"], "bootstrap", 200, 0)
+    assert record["p_value"] == 1.0 and record["delta"] > 0
+    [record] = paired_tests({"a": np.full((MIN_ARTICLES, 1), 0.9), "b": np.full((MIN_ARTICLES, 1), 0.1)},
+                            ["f"], "randomization", 200, 0)
+    assert record["p_value"] < 0.05

@@ -13,7 +13,8 @@ SHORT_TYPE = {"rouge1": "1", "rouge2": "2", "rougeL": "L", "rougeLsum": "Lsum"}
 
 def signature(scoring: ScoringConfig, seed: int) -> str:
     fields = [
-        ("rouge", ",".join(SHORT_TYPE[t] for t in scoring.rouge)),
+        # A fixed order: the same set of types listed differently is the same signature.
+        ("rouge", ",".join(SHORT_TYPE[t] for t in SHORT_TYPE if t in scoring.rouge)),
         ("tok", scoring.tokenizer),
         ("stem", scoring.stemmer),
         ("lsum-split", SPLITTER_NAME),

@@ -21,6 +21,10 @@ from typing import Mapping, Sequence
 import numpy as np
 
 METHODS = ("bootstrap", "randomization")
+# Below this many paired articles neither test can tell systems apart honestly
+# (a one-article bootstrap has no spread and would call any difference
+# significant), so every p-value is 1: no claim is made.
+MIN_ARTICLES = 10
 
 
 def resample_counts(n: int, resamples: int, seed: int) -> np.ndarray:
@@ -47,7 +51,8 @@ def paired_tests(
 
     ``systems`` maps a name to an (articles x columns) score array; all arrays
     are aligned on the same articles. Returns one record per (pair, column):
-    ``{"a", "b", "metric", "delta" (mean a - b), "p_value"}``.
+    ``{"a", "b", "metric", "delta" (mean a - b), "p_value"}``. With fewer than
+    ``MIN_ARTICLES`` articles every p-value is 1.
     """
     if method not in METHODS:
         raise ValueError(f"unknown significance method {method!r}; expected one of {METHODS}")
@@ -71,6 +76,8 @@ def paired_tests(
         samples = _sign_flips(n, resamples, seed) @ diffs / n
         extreme = np.abs(samples) >= np.abs(observed) - 1e-12
     p_values = (1 + extreme.sum(axis=0)) / (resamples + 1)
+    if n < MIN_ARTICLES:
+        p_values = np.ones_like(p_values)
     records = []
     for k, (a, b) in enumerate(pairs):
         for j, column in enumerate(columns):
