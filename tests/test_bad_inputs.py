@@ -204,15 +204,7 @@ def test_the_matrix_is_large_enough() -> None:
     assert len(CASES) >= 30
 
 
-KNOWN_GAPS = {
-    "data-garbage-parquet": "datasets logs its own ERROR line before ours (bench/data/files.py should silence it)",
-}
-
-
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[c])) if c in KNOWN_GAPS else c
-    for c in CASES
-])
+@pytest.mark.parametrize("case", list(CASES))
 def test_bad_input(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                    capsys: pytest.CaptureFixture[str]) -> None:
     build, expected = CASES[case]
@@ -240,7 +232,7 @@ def _outputs(tmp: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("case", ["config-unknown-key", "data-invalid-json-line", "cli-unknown-flag",
-                                  "data-5mb-article"])
+                                  "data-5mb-article", "data-garbage-parquet"])
 def test_bad_input_in_a_real_process(case: str, tmp_path: Path) -> None:
     """The same through the installed entry point: no traceback reaches the user."""
     build, expected = CASES[case]

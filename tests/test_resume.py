@@ -29,9 +29,11 @@ from bench.runs.directory import RunDirectory
 from bench.runs.runner import RunInterrupted, run
 
 N_ARTICLES = 10
+# Kill points fall inside the slow summarizers, so a run cannot finish before the kill.
 SUMMARIZERS = [
     {"name": "slow", "type": "test-slow", "delay": 0.04},
     {"name": "random", "type": "random"},
+    {"name": "slow-too", "type": "test-slow", "delay": 0.04},
     {"name": "oracle", "type": "oracle"},
 ]
 TOTAL = len(SUMMARIZERS) * 2 * N_ARTICLES
@@ -77,8 +79,8 @@ def assert_same_as_reference(run_dir: Path, reference: Path) -> None:
 
 
 @pytest.mark.parametrize(("kill_after", "cache", "torn"), [(0, False, False), (3, False, True), (11, True, False),
-                                                           (21, False, False)],
-                         ids=["at-start", "after-3-torn-line", "after-11-cache-on", "after-21"])
+                                                           (45, False, False)],
+                         ids=["at-start", "after-3-torn-line", "after-11-cache-on", "after-45-third-summarizer"])
 def test_sigkill_then_rerun_continues_and_matches(setup: dict[str, Path], tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str],
                                                   kill_after: int, cache: bool, torn: bool) -> None:

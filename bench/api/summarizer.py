@@ -49,6 +49,11 @@ class Summarizer(ABC):
     ``summarize``. An oracle (an upper bound that reads the references) sets
     ``is_oracle = True`` and is then given full ``Article`` objects; every other
     summarizer only ever gets ``Source`` objects.
+
+    Runs are cached, resumed and retried article by article, so an output
+    must depend only on the settings, the target, the article and (when
+    ``deterministic`` is False) ``self.seed``: derive any randomness from the
+    seed per article or per batch, never from state left by earlier batches.
     """
 
     Settings: ClassVar[type[SummarizerSettings]] = SummarizerSettings

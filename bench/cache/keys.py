@@ -1,7 +1,7 @@
 """Cache keys: a hash of everything that can change a prediction.
 
 Per summarizer and target, a base hash covers the cache format, the bench
-version, the summarizer class and a hash of its module's source code, its type
+version, the summarizer class and a hash of its (and its base classes') source, its type
 and settings (all but the display ``name``), what ``cache_identity`` adds (a
 model's resolved revision or a hash of local weights), the seed when the
 summarizer ``uses_seed``, and the target. Per article, the key adds the id and
@@ -33,17 +33,30 @@ def _digest(value: Any) -> str:
 
 @lru_cache(maxsize=None)
 def code_fingerprint(cls: type) -> str | None:
-    """A hash of the source file defining ``cls``, so editing a summarizer's code
-    invalidates its cached outputs (changes to shared helpers need a version bump
-    or ``bench cache clear``)."""
-    try:
-        path = inspect.getsourcefile(cls)
-        if path is None:
-            return None
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()[:16]
-    except (OSError, TypeError):
+    """A hash of the source files defining ``cls`` and its base classes (up to
+    ``Summarizer``), so editing a summarizer's code invalidates its cached
+    outputs. Changes to shared helpers elsewhere need a version bump or
+    ``bench cache clear``."""
+    digest = hashlib.sha256()
+    files: list[str] = []
+    for klass in cls.__mro__:
+        if klass in (Summarizer, object) or klass.__module__ in ("abc", "builtins"):
+            continue
+        try:
+            path = inspect.getsourcefile(klass)
+        except TypeError:
+            path = None
+        if path and path not in files:
+            files.append(path)
+    if not files:
         return None
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+        except OSError:
+            return None
+    return digest.hexdigest()[:16]
 
 
 class PredictionKeys:

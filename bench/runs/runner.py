@@ -108,7 +108,7 @@ def run(
         directory, created = open_run_directory(config, output, resume, fresh, stack, log)
         done = _previous_predictions(directory, config, dataset)
         if done:
-            log(f"resuming {directory.path}: {len(done)} predictions already made are kept")
+            log(f"{len(done)} predictions already in {directory.path} are kept; making the rest")
         try:
             generation_started = time.perf_counter()
             systems, failures, tallies, cache = generate_all(
