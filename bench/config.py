@@ -222,6 +222,12 @@ def validate_config(raw: dict[str, Any], base_dir: Path = Path("."), origin: str
     source = config.dataset.source
     if not source.startswith("hf:") and not Path(source).is_absolute():
         config.dataset.source = str((base_dir / source).resolve())
+    for entry in config.summarizers:
+        # A model folder written relative to the config file is found from anywhere;
+        # a Hub id (no such folder there) is left as it is.
+        model = entry.get("model")
+        if isinstance(model, str) and not Path(model).is_absolute() and (base_dir / model).is_dir():
+            entry["model"] = str((base_dir / model).resolve())
     return config
 
 

@@ -9,7 +9,6 @@ rejected as a broken row before anything runs; raise the limit for long-form tex
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -136,3 +136,17 @@ def test_a_cache_that_fails_mid_run_is_left_behind(seeds: Path, tmp_path: Path, 
     assert cli_main(["run", str(config), "-o", str(tmp_path / "runs"), "-q"]) == 0
     assert capsys.readouterr().err.count("continuing without it") == 1
     assert len(predictions(run_dirs(tmp_path / "runs")[0])) == 2 * N
+
+
+def test_atomic_writes_get_the_usual_file_mode(tmp_path) -> None:
+    """Leaderboards and results are meant to be shared: not private 0600 temp-file modes."""
+    import os
+
+    from bench.runs.directory import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "page.html", "<p>x</p>")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "page.html").stat().st_mode & 0o777 == 0o644

@@ -232,3 +232,44 @@ def test_tiny_model_config_runs_through_bench_run(tiny_seq2seq_path, tmp_path):
     assert {r["target"] for r in rows} == {"headline", "standfirst"} and all(r["summarizer"] == "t5" for r in rows)
     results = json.loads((run_dir / "results.json").read_text())
     assert results["targets"]["headline"]["systems"]["t5"]["n"] == len(list(SEEDS.glob("*.txt")))
+    # The run records what the model did: every input seen, and how many were cut to its limit
+    # (the tiny model's limit is far below the seed article's length).
+    model = results["cache"]["by_summarizer"]["t5"]["model"]
+    assert model["inputs"] == 2 * len(list(SEEDS.glob("*.txt"))) and model["truncated"] == model["inputs"]
+    assert model["device"] == "cpu" and model["input_limit"] > 0
+
+
+def test_cache_identity_follows_the_weights(tiny_seq2seq_path, tmp_path) -> None:
+    """Retraining a model in place must not give stale cache hits: the identity is the weights."""
+    import shutil
+
+    from bench.summarizers.hf_seq2seq import HFSeq2SeqSummarizer
+
+    copy = tmp_path / "model"
+    shutil.copytree(tiny_seq2seq_path, copy)
+    settings = HFSeq2SeqSummarizer.Settings(name="m", type="hf-seq2seq", model=str(copy))
+    before = HFSeq2SeqSummarizer.cache_identity(settings)
+    assert before == HFSeq2SeqSummarizer.cache_identity(settings)
+    weights = next(p for p in copy.iterdir() if p.suffix in (".safetensors", ".bin"))
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1
+    weights.write_bytes(bytes(data))
+    assert HFSeq2SeqSummarizer.cache_identity(settings) != before
+    assert not HFSeq2SeqSummarizer.uses_seed(settings)
+    sampled = HFSeq2SeqSummarizer.Settings(name="m", type="hf-seq2seq", model=str(copy),
+                                           generation={"do_sample": True})
+    assert HFSeq2SeqSummarizer.uses_seed(sampled)
+
+
+def test_model_folder_relative_to_the_config_file(tiny_seq2seq_path, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from bench.config import load_config
+
+    (tmp_path / "configs").mkdir()
+    shutil.copytree(tiny_seq2seq_path, tmp_path / "models" / "tiny")
+    config = tmp_path / "configs" / "tiny.yaml"
+    config.write_text(f"name: tiny\ndataset: {{source: {SEEDS}}}\n"
+                      "summarizers:\n  - {name: t5, type: hf-seq2seq, model: ../models/tiny}\n")
+    monkeypatch.chdir(tmp_path / "models")  # anywhere but the config's folder
+    assert load_config(config).summarizers[0]["model"] == str((tmp_path / "models" / "tiny").resolve())

@@ -1,7 +1,8 @@
 """Cache keys: a hash of everything that can change a prediction.
 
 Per summarizer and target, a base hash covers the cache format, the bench
-version, the summarizer class and a hash of its (and its base classes') source, its type
+version, the summarizer class and a hash of its (and its base classes') source
+and of the shared sentence splitter, its type
 and settings (all but the display ``name``), what ``cache_identity`` adds (a
 model's resolved revision or a hash of local weights), the seed when the
 summarizer ``uses_seed``, and the target. Per article, the key adds the id and
@@ -22,6 +23,7 @@ from typing import Any
 from bench import __version__
 from bench.api.article import Article
 from bench.api.summarizer import Summarizer
+from bench.tokenizers import sentences
 
 CACHE_FORMAT = 1
 
@@ -59,6 +61,14 @@ def code_fingerprint(cls: type) -> str | None:
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=None)
+def splitter_fingerprint() -> str:
+    """The shared sentence splitter feeds every extractive summarizer, so its
+    code is part of every key: a splitter fix recomputes their outputs."""
+    with open(inspect.getsourcefile(sentences) or "", "rb") as handle:
+        return f"{sentences.SPLITTER_NAME}:{hashlib.sha256(handle.read()).hexdigest()[:16]}"
+
+
 class PredictionKeys:
     """Keys for one summarizer's predictions in one run."""
 
@@ -70,6 +80,7 @@ class PredictionKeys:
             "bench": __version__,
             "class": f"{cls.__module__}:{cls.__qualname__}",
             "code": code_fingerprint(cls),
+            "splitter": splitter_fingerprint(),
             "settings": {k: v for k, v in settings.items() if k != "name"},
             "extra": cls.cache_identity(validated),
             "seed": seed if cls.uses_seed(validated) else None,

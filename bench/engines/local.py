@@ -26,11 +26,28 @@ def summarize_batch(summarizer: Summarizer, batch: list[Article], target: str) -
     return outputs
 
 
+def merge_stats(into: dict[str, Any], new: dict[str, Any]) -> None:
+    """Add up counts (inputs, truncated) across restarts; keep the latest of the rest."""
+    for key, value in new.items():
+        if key in ("inputs", "truncated") and isinstance(value, int):
+            into[key] = into.get(key, 0) + value
+        else:
+            into[key] = value
+
+
 class LocalEngine(Engine):
+    def __init__(self) -> None:
+        # What each summarizer's optional ``stats()`` reported (e.g. inputs cut
+        # to a model's limit), by summarizer name, for the run record.
+        self.summarizer_stats: dict[str, dict[str, Any]] = {}
+
     def generate(self, settings: dict[str, Any], seed: int, jobs: Iterable[Job]) -> Iterator[tuple[Job, list[str]]]:
         summarizer = build_summarizer(settings, seed)
         try:
             for job in jobs:
                 yield job, summarize_batch(summarizer, job.articles, job.target)
         finally:
+            report = getattr(summarizer, "stats", None)
+            if callable(report):
+                merge_stats(self.summarizer_stats.setdefault(settings["name"], {}), report())
             summarizer.close()

@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from bench.metrics.rouge import ROUGE_TYPES, PairScores, sentence_lines
+from bench.metrics.rouge import ROUGE_TYPES, PairScores, check_scorer_arguments, sentence_lines
 from bench.tokenizers.words import LINE_END, WordTokenizer, make_tokenizer
 
 PARALLEL_MIN_PAIRS = 4000  # below this, forking costs more than it saves
@@ -47,11 +47,7 @@ class FastRougeScorer:
         workers: int = 0,
         split_sentences: bool = True,
     ) -> None:
-        unknown = set(rouge_types) - set(ROUGE_TYPES)
-        if unknown:
-            raise ValueError(f"unknown ROUGE type(s) {sorted(unknown)}; expected {ROUGE_TYPES}")
-        if multiref not in ("max", "mean"):
-            raise ValueError(f"multiref must be 'max' or 'mean', not {multiref!r}")
+        check_scorer_arguments(rouge_types, multiref)
         self.rouge_types = list(rouge_types)
         self.use_stemmer = use_stemmer
         self.multiref = multiref

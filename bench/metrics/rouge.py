@@ -22,6 +22,15 @@ def sentence_lines(text: str) -> str:
     return "\n".join(split_sentences(text))
 
 
+def check_scorer_arguments(rouge_types: Sequence[str], multiref: str) -> None:
+    """Library misuse that every scorer backend rejects the same way."""
+    unknown = set(rouge_types) - set(ROUGE_TYPES)
+    if unknown:
+        raise ValueError(f"unknown ROUGE type(s) {sorted(unknown)}; expected {ROUGE_TYPES}")
+    if multiref not in ("max", "mean"):
+        raise ValueError(f"multiref must be 'max' or 'mean', not {multiref!r}")
+
+
 class RougeScorer:
     """Scores prediction/reference pairs with rouge-score (the reference backend)."""
 
@@ -35,11 +44,7 @@ class RougeScorer:
         multiref: str = "max",
         tokenizer: str = "rouge-score",
     ) -> None:
-        unknown = set(rouge_types) - set(ROUGE_TYPES)
-        if unknown:
-            raise ValueError(f"unknown ROUGE type(s) {sorted(unknown)}; expected {ROUGE_TYPES}")
-        if multiref not in ("max", "mean"):
-            raise ValueError(f"multiref must be 'max' or 'mean', not {multiref!r}")
+        check_scorer_arguments(rouge_types, multiref)
         from rouge_score import rouge_scorer
 
         self.rouge_types = list(rouge_types)

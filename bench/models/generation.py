@@ -13,9 +13,9 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import Any, Callable, Sequence
 
-from bench.api.article import Source
+from bench.api.article import TARGETS, Source
 from bench.api.summarizer import Summarizer
-from bench.models.loading import LoadedModel, ModelError, load_model
+from bench.models.loading import LoadedModel, ModelError, load_model, model_identity
 from bench.models.settings import HFModelSettings
 
 AUTO_BATCH = {"cpu": 16, "mps": 16}  # accelerators not listed start at 64
@@ -80,6 +80,18 @@ class HFGenerationSummarizer(Summarizer):
     def body_at_end(self, target: str) -> bool:
         """True when nothing follows the body in the input, so cutting the tail cuts only body."""
         return False
+
+    # -- the prediction cache -------------------------------------------------------
+
+    @classmethod
+    def uses_seed(cls, settings: HFModelSettings) -> bool:  # type: ignore[override]
+        """Greedy and beam search ignore the seed; sampling does not."""
+        return any(settings.generation_for(target).get("do_sample") for target in TARGETS)
+
+    @classmethod
+    def cache_identity(cls, settings: HFModelSettings) -> dict[str, Any]:  # type: ignore[override]
+        """The weights themselves: a hash of a local folder, or the Hub commit."""
+        return model_identity(settings.model, settings.revision)
 
     # -- the shared machinery -----------------------------------------------------
 

@@ -184,3 +184,44 @@ def load_model(settings: Any, kind: str, padding_side: str = "right") -> LoadedM
         dtype=str(model.dtype).replace("torch.", ""),
         max_length=_input_limit(tokenizer, model.config),
     )
+
+
+# Files larger than this are fingerprinted by size, mtime and their first and
+# last MiB instead of read whole: hashing tens of GB of weights on every run
+# would cost more than the cache saves.
+_FULL_HASH_LIMIT = 256 * 2**20
+
+
+def model_identity(model: str, revision: str | None = None) -> dict[str, Any]:
+    """What identifies a model's weights for the prediction cache, without loading it.
+
+    A local folder: a hash over its files' contents. A Hub id: the commit of the
+    cached snapshot (a moving branch such as ``main`` resolves to the commit the
+    model would load). Never contacts the Hub.
+    """
+    import hashlib
+
+    path = Path(model).expanduser()
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+            size = file.stat().st_size
+            with file.open("rb") as handle:
+                if size <= _FULL_HASH_LIMIT:
+                    for block in iter(lambda: handle.read(2**20), b""):
+                        digest.update(block)
+                else:
+                    digest.update(f"{size}:{file.stat().st_mtime_ns}".encode())
+                    digest.update(handle.read(2**20))
+                    handle.seek(size - 2**20)
+                    digest.update(handle.read(2**20))
+        return {"local_files_sha256": digest.hexdigest()}
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        cached = try_to_load_from_cache(model, "config.json", revision=revision)
+    except Exception:  # an id the hub client rejects: the load will say why
+        cached = None
+    commit = Path(cached).parent.name if isinstance(cached, str) else None
+    return {"hub_id": model, "revision": revision, "resolved_commit": commit}

@@ -97,3 +97,15 @@ class HFModelSettings(SummarizerSettings):
         """The ``generate`` kwargs for ``target``: shared ones, then the target's own."""
         shared = {k: v for k, v in self.generation.items() if k not in TARGETS}
         return {**shared, **self.generation.get(target, {})}
+
+
+class PromptedModelSettings(HFModelSettings):
+    """A model that is prompted: ``{body}`` templates, one for both targets or
+    one per target; None means the summarizer's built-in prompts."""
+
+    prompts: str | dict[str, str] | None = None
+
+    @field_validator("prompts")
+    @classmethod
+    def _check_prompts(cls, value: Any) -> Any:
+        return check_per_target_templates(value, "prompts")

@@ -82,6 +82,7 @@ class Tally:
     misses: int = 0
     failed: int = 0
     generation_s: dict[str, float] = field(default_factory=dict)
+    model: dict[str, Any] = field(default_factory=dict)  # the summarizer's stats(), when it has them
 
 
 def run(
@@ -323,6 +324,10 @@ def generate_all(
                 started = time.perf_counter()
                 run_jobs(engine, settings, config.seed, jobs, on_result, on_failure)
                 elapsed = time.perf_counter() - started
+                tally.model = getattr(engine, "summarizer_stats", {}).get(name, {})
+                if tally.model.get("truncated"):
+                    log(f"summarizer {name!r}: {tally.model['truncated']} of {tally.model.get('inputs')} inputs "
+                        f"were cut to the model's limit of {tally.model.get('input_limit')} tokens")
                 made = max(1, sum(len(j.articles) for j in jobs))
                 for target in config.targets:
                     share = sum(len(j.articles) for j in jobs if j.target == target) / made
@@ -453,7 +458,8 @@ def cache_record(config: RunConfig, cache: PredictionCache | None, use_cache: bo
         "resumed": sum(t.resumed for t in tallies.values()),
         "failed": sum(t.failed for t in tallies.values()),
         "by_summarizer": {
-            name: {"hits": t.hits, "misses": t.misses, "resumed": t.resumed, "failed": t.failed}
+            name: {"hits": t.hits, "misses": t.misses, "resumed": t.resumed, "failed": t.failed,
+                   **({"model": t.model} if t.model else {})}
             for name, t in tallies.items()
         },
     }

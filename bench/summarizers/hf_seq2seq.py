@@ -9,20 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import field_validator
-
 from bench.models.generation import HFGenerationSummarizer, per_target
-from bench.models.settings import HFModelSettings, check_per_target_templates
+from bench.models.settings import PromptedModelSettings
 
 
-class Seq2SeqSettings(HFModelSettings):
-    # "{body}" templates, one for both targets or one per target; None: the body alone.
-    prompts: str | dict[str, str] | None = None
-
-    @field_validator("prompts")
-    @classmethod
-    def _check_prompts(cls, value: Any) -> Any:
-        return check_per_target_templates(value, "prompts")
+class Seq2SeqSettings(PromptedModelSettings):
+    """``prompts``: None feeds the body alone."""
 
 
 class HFSeq2SeqSummarizer(HFGenerationSummarizer):
