@@ -67,10 +67,12 @@ def split_sentences(text: str) -> list[str]:
 def _split_line(line: str) -> list[str]:
     # Lower-cased text (some published system outputs) carries no case signal:
     # there, a lower-case word after a stop may still start a sentence.
-    caseless = not any(char.isupper() for char in line)
+    caseless: bool | None = None  # worked out only for lines with a candidate boundary
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(line):
+        if caseless is None:
+            caseless = not any(char.isupper() for char in line)
         if _is_boundary(line[start:match.start(1)], match.group(1), line[match.end():], caseless):
             pieces.append(line[start:match.end(1)].strip())
             start = match.end()
