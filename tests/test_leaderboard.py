@@ -183,3 +183,16 @@ def test_markdown_marks_ties_and_escapes_untrusted_names(runs):
     assert "evil\\|&lt;b&gt;\\*x\\*&lt;/b&gt;" in markdown and "<b>" not in markdown
     assert "| 1= |" in markdown
     assert "Oracle upper bounds" in markdown
+
+
+def test_markdown_cells_cannot_break_out_of_their_column() -> None:
+    from bench.leaderboard.markdown import _cell
+
+    for name in ("a\\|b", "a|b", "x\\<img src=x onerror=alert(1)>"):
+        cell = _cell(name)
+        # A "|" preceded by an odd number of backslashes is escaped; none may be bare.
+        for i, char in enumerate(cell):
+            if char == "|":
+                run = len(cell[:i]) - len(cell[:i].rstrip("\\"))
+                assert run % 2 == 1, cell
+        assert "<" not in cell

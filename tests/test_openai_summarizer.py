@@ -230,7 +230,7 @@ def test_key_comes_from_the_environment_and_is_redacted_from_errors(
 def test_prompt_templates_are_checked_at_config_time(tmp_path: Path) -> None:
     base = {"name": "t", "dataset": {"source": "seeds"}}
     entry = {"name": "s", "type": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m"}
-    with pytest.raises(ConfigError, match=r"summarizers.*only use \{body\}"):
+    with pytest.raises(ConfigError, match=r"summarizers.*only \{body\} is allowed"):
         validate_config({**base, "summarizers": [{**entry, "prompts": {"headline": "{headline}: {body}"}}]}, tmp_path)
     with pytest.raises(ConfigError, match="unknown key"):
         validate_config({**base, "summarizers": [{**entry, "api_key": "sk-inline"}]}, tmp_path)

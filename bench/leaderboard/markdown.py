@@ -14,7 +14,8 @@ from typing import Any
 def _cell(text: Any) -> str:
     """Names and sources are untrusted: neutralise Markdown/HTML control characters."""
     out = " ".join(str(text).split())
-    for char, repl in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("`", "\\`"),
+    # The backslash first: escaped, it cannot turn a later "\|" back into a column break.
+    for char, repl in (("\\", "\\\\"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("`", "\\`"),
                        ("*", "\\*"), ("_", "\\_"), ("[", "\\["), ("]", "\\]")):
         out = out.replace(char, repl)
     return out

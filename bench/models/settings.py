@@ -19,8 +19,9 @@ from bench.api.summarizer import SummarizerSettings
 RESERVED_GENERATION_KEYS = {"input_ids", "attention_mask", "inputs", "tokenizer", "streamer"}
 
 
-def check_template(template: str, where: str) -> str:
-    """Raise ValueError unless ``template`` is a format string with ``{body}`` as its only field."""
+def check_template(template: str, where: str, require_body: bool = True) -> str:
+    """Raise ValueError unless ``template`` is a format string whose only field is
+    ``{body}`` (present, unless ``require_body`` is False, e.g. for a system prompt)."""
     try:
         fields = {name for _, name, _, _ in Formatter().parse(template) if name is not None}
     except ValueError as err:
@@ -30,7 +31,7 @@ def check_template(template: str, where: str) -> str:
         raise ValueError(
             f"{where}: the template names {sorted(extra)}; only {{body}} is allowed (references are never shown to a model)"
         )
-    if "body" not in fields:
+    if require_body and "body" not in fields:
         raise ValueError(f"{where}: the template has no {{body}}; add it where the article text goes")
     return template
 

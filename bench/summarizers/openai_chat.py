@@ -19,7 +19,6 @@ import json
 import os
 import random
 import socket
-import string
 import threading
 import time
 import urllib.error
@@ -32,6 +31,7 @@ from pydantic import Field, field_validator
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
 from bench.errors import ConfigError, UserError
+from bench.models.settings import check_template
 from bench.summarizers.common import PerTargetCount, TargetName, per_target_fields
 
 DEFAULT_PROMPTS = {
@@ -44,17 +44,6 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 class ModelServerError(UserError):
     """The model server failed, refused or answered something unusable."""
-
-
-def _check_template(template: str) -> str:
-    """A prompt template may use ``{body}`` and nothing else (write ``{{`` for a brace)."""
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    except ValueError as err:
-        raise ValueError(f"invalid prompt template ({err}); write literal braces as {{{{ and }}}}") from None
-    if fields - {"body"}:
-        raise ValueError(f"prompt templates may only use {{body}}, not {sorted(fields - {'body'})}")
-    return template
 
 
 class OpenAIChatSettings(SummarizerSettings):
@@ -86,18 +75,16 @@ class OpenAIChatSettings(SummarizerSettings):
     @field_validator("prompts")
     @classmethod
     def _prompts(cls, value: dict[str, str]) -> dict[str, str]:
-        for text in value.values():
-            _check_template(text)
-            if "{body}" not in text:
-                raise ValueError("every prompt must contain {body}, where the article goes")
+        for target, text in value.items():
+            check_template(text, f"prompts.{target}")
         return value
 
     @field_validator("system")
     @classmethod
     def _system(cls, value: dict[str, str | None]) -> dict[str, str | None]:
-        for text in value.values():
+        for target, text in value.items():
             if text:
-                _check_template(text)
+                check_template(text, f"system.{target}", require_body=False)
         return value
 
 
