@@ -273,3 +273,15 @@ def test_model_folder_relative_to_the_config_file(tiny_seq2seq_path, tmp_path, m
                       "summarizers:\n  - {name: t5, type: hf-seq2seq, model: ../models/tiny}\n")
     monkeypatch.chdir(tmp_path / "models")  # anywhere but the config's folder
     assert load_config(config).summarizers[0]["model"] == str((tmp_path / "models" / "tiny").resolve())
+
+
+def test_sampled_outputs_do_not_depend_on_batch_company(tiny_seq2seq_path) -> None:
+    """A resumed or partly cached run samples each article exactly as a clean run would."""
+    sampling = {"max_new_tokens": 8, "do_sample": True, "top_k": 0, "temperature": 50.0}
+    articles = sources(BODIES)
+    together = make(tiny_seq2seq_path, generation=sampling).summarize(articles, "headline")
+    alone = [make(tiny_seq2seq_path, generation=sampling).summarize([a], "headline")[0] for a in articles[::-1]][::-1]
+    assert together == alone
+    other_seed = build_summarizer({"name": "s2s", "type": "hf-seq2seq", "model": str(tiny_seq2seq_path),
+                                   "generation": sampling}, seed=2).summarize(articles, "headline")
+    assert other_seed != together

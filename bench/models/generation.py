@@ -40,6 +40,14 @@ def is_out_of_memory(err: BaseException) -> bool:
     return isinstance(err, RuntimeError) and "out of memory" in str(err).lower()
 
 
+def article_seed(seed: int, target: str, article_id: str) -> int:
+    """A seed for one article's sample, stable across processes (unlike hash())."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{seed}\t{target}\t{article_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
 class HFGenerationSummarizer(Summarizer):
     """Base for summarizers that prompt a transformers model and decode its output.
 
@@ -118,11 +126,16 @@ class HFGenerationSummarizer(Summarizer):
         # Longest first: a batch that does not fit in memory shows up at once.
         order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
         outputs: list[str] = [""] * len(encoded)
+        # Sampling runs one article at a time, seeded from the run seed and the
+        # article: its output then never depends on which articles share its batch
+        # (a resumed or partly cached run samples exactly what a clean run would).
+        sampling = bool(generation.get("do_sample"))
         start = 0
         while start < len(order):
-            chunk = order[start : start + self._batch_size]
+            chunk = order[start : start + (1 if sampling else self._batch_size)]
+            seed = article_seed(self.seed, target, articles[chunk[0]].id) if sampling else None
             try:
-                texts = self._generate([encoded[i] for i in chunk], target, generation)
+                texts = self._generate([encoded[i] for i in chunk], target, generation, seed)
             except Exception as err:  # noqa: BLE001 - only out-of-memory is retried
                 if not is_out_of_memory(err):
                     raise
@@ -198,7 +211,9 @@ class HFGenerationSummarizer(Summarizer):
             room = max(1, room - (len(ids) - budget))
         return ids[:budget]
 
-    def _generate(self, batch: list[list[int]], target: str, generation: dict[str, Any]) -> list[str]:
+    def _generate(
+        self, batch: list[list[int]], target: str, generation: dict[str, Any], seed: int | None = None
+    ) -> list[str]:
         import torch
 
         loaded = self.loaded
@@ -207,8 +222,8 @@ class HFGenerationSummarizer(Summarizer):
         kwargs = dict(generation)
         if self.settings.stop:
             kwargs.update(stop_strings=list(self.settings.stop), tokenizer=loaded.tokenizer)
-        if kwargs.get("do_sample"):
-            torch.manual_seed(self.seed)
+        if seed is not None:
+            torch.manual_seed(seed)
         with torch.inference_mode():
             output = loaded.model.generate(**inputs, **kwargs)
         return self.decode(output.cpu(), inputs["input_ids"].shape[1], target)
