@@ -212,3 +212,27 @@ def _model_run_killed_and_resumed(tmp_path: Path, tiny_seq2seq_path: Path, share
         assert (killed / name).read_bytes() == (reference / name).read_bytes()
     assert stable_results(killed) == stable_results(reference)
     assert json.loads((killed / "results.json").read_text())["cache"]["resumed"] == kept
+
+
+def test_an_unfinished_run_is_never_continued_on_changed_articles(tmp_path: Path, capsys) -> None:
+    """The config names a path; the fingerprint says whether the articles behind it are the same."""
+    rows = [{"id": f"a{i}", "headline": f"Headline {i}", "standfirst": f"Standfirst number {i}.",
+             "body": f"First sentence of article {i}. Second sentence here."} for i in range(3)]
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = tmp_path / "d.yaml"
+    config.write_text(f"name: d\ndataset: {{source: {data}}}\nsummarizers:\n  - {{name: lead-1, type: lead}}\n")
+    out = tmp_path / "runs"
+    assert cli_main(["run", str(config), "-o", str(out), "-q", "--no-cache"]) == 0
+    [first] = list(out.iterdir())
+    for name in ("results.json", "scores.jsonl"):  # as if it had been killed before scoring
+        (first / name).unlink()
+    rows[0]["body"] = "A new first sentence. " + rows[0]["body"]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    assert cli_main(["run", str(config), "--resume", str(first), "-q", "--no-cache"]) == 2
+    assert "dataset fingerprint" in capsys.readouterr().err
+    assert cli_main(["run", str(config), "-o", str(out), "-q", "--no-cache"]) == 0
+    [second] = [p for p in out.iterdir() if p != first]  # a new run, not the stale one continued
+    lead = [json.loads(line) for line in (second / "predictions.jsonl").read_text().splitlines()]
+    assert {r["prediction"] for r in lead if r["id"] == "a0"} == {"A new first sentence."}

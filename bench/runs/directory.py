@@ -101,6 +101,9 @@ class RunDirectory:
     PREDICTIONS = "predictions.jsonl"
     SCORES = "scores.jsonl"
     RESULTS = "results.json"
+    # The fingerprint of the articles a run was started on: a run is only ever
+    # continued on the very same articles (a path in the config is not enough).
+    DATASET = "dataset.fingerprint"
     LOCK = ".lock"
 
     def __init__(self, path: Path) -> None:
@@ -173,6 +176,15 @@ class RunDirectory:
             rows.append(row)
         return rows
 
+    def save_fingerprint(self, fingerprint: str) -> None:
+        write_atomic(self.path / self.DATASET, fingerprint + "\n")
+
+    def saved_fingerprint(self) -> str | None:
+        try:
+            return (self.path / self.DATASET).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def saved_config(self) -> dict[str, Any]:
         """The resolved config this run was started with."""
         try:
@@ -230,9 +242,11 @@ class RunLocked(UserError):
     """A run directory is being written by another process."""
 
 
-def find_unfinished(output: Path, name: str, config: dict[str, Any]) -> RunDirectory | None:
+def find_unfinished(output: Path, name: str, config: dict[str, Any], fingerprint: str) -> RunDirectory | None:
     """The newest unfinished, unlocked run of ``name`` under ``output`` that was
-    started with the same resolved config (sections in NOT_COMPARED aside)."""
+    started with the same resolved config (sections in NOT_COMPARED aside) on
+    the same articles (dataset ``fingerprint``; a folder without a recorded one,
+    not made by 'bench run', is taken on its config alone)."""
     if not output.is_dir():
         return None
     wanted = comparable_config(config)
@@ -244,6 +258,10 @@ def find_unfinished(output: Path, name: str, config: dict[str, Any]) -> RunDirec
             saved = directory.saved_config()
         except UserError:
             continue
-        if comparable_config(saved) == wanted and not directory.is_locked():
+        if (
+            comparable_config(saved) == wanted
+            and directory.saved_fingerprint() in (None, fingerprint)
+            and not directory.is_locked()
+        ):
             return directory
     return None

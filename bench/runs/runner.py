@@ -106,7 +106,7 @@ def run(
         cache = open_cache(config, use_cache, log)
         if cache is not None:
             stack.callback(cache.close)
-        directory, created = open_run_directory(config, output, resume, fresh, stack, log)
+        directory, created = open_run_directory(config, dataset.fingerprint, output, resume, fresh, stack, log)
         done = _previous_predictions(directory, config, dataset)
         if done:
             log(f"{len(done)} predictions already in {directory.path} are kept; making the rest")
@@ -202,7 +202,7 @@ def new_run_directory(output: Path, name: str) -> RunDirectory:
 
 
 def open_run_directory(
-    config: RunConfig, output: Path, resume: Path | None, fresh: bool, stack: ExitStack, log: Log
+    config: RunConfig, fingerprint: str, output: Path, resume: Path | None, fresh: bool, stack: ExitStack, log: Log
 ) -> tuple[RunDirectory, bool]:
     """The directory to write, locked for this process; True when it is new."""
     current = config.model_dump(mode="json")
@@ -219,10 +219,15 @@ def open_run_directory(
                 f"{directory.config_path}: the run was started with a different {differs}; "
                 "resume with the same config and --set values, or start a new run"
             )
+        if directory.saved_fingerprint() not in (None, fingerprint):
+            raise DataError(
+                f"{resume}: the articles differ from those this run was started on (dataset fingerprint); "
+                "the data changed since, so start a new run"
+            )
         stack.enter_context(directory.lock())
         return directory, False
     if not fresh:
-        found = find_unfinished(output, config.name, current)
+        found = find_unfinished(output, config.name, current, fingerprint)
         if found is not None:
             stack.enter_context(found.lock())
             log(f"continuing the unfinished run {found.path} of this config (pass --fresh for a new run)")
@@ -232,6 +237,7 @@ def open_run_directory(
     except OSError as err:
         raise UserError(f"{output}: cannot create a run directory there ({err.strerror}); choose another --output") from None
     stack.enter_context(directory.lock())  # before config.yaml exists, so no one else takes it as unfinished
+    directory.save_fingerprint(fingerprint)
     write_atomic(directory.config_path, dump_config(config))
     return directory, True
 
