@@ -236,3 +236,24 @@ def test_cache_rows_are_plain_sqlite(tmp_path: Path) -> None:
         assert cache.get_many(["k1", "k2", "k3"]) == {"k1": "text one", "k2": "text two"}
     with sqlite3.connect(tmp_path / "predictions.sqlite3") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_clearing_a_busy_cache_keeps_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A cache another run is writing is busy, not damaged: its files must survive 'clear'."""
+
+    from bench.cache import store
+
+    with PredictionCache(tmp_path) as cache:
+        cache.put_many([("k", "text")], "lead")
+    holder = sqlite3.connect(tmp_path / store.DB_NAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process mid-write
+    real_init = store.PredictionCache.__init__
+    monkeypatch.setattr(store.PredictionCache, "__init__", lambda self, d, timeout_s=60.0: real_init(self, d, 0.2))
+    try:
+        assert cli_main(["cache", "clear", "--dir", str(tmp_path)]) == 2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "in use by another run" in capsys.readouterr().err
+    assert (tmp_path / store.DB_NAME).is_file()

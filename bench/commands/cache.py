@@ -41,6 +41,11 @@ def main(args: argparse.Namespace) -> int:
                 removed = cache.clear(args.summarizer_type)
                 which = f" of type {args.summarizer_type!r}" if args.summarizer_type else ""
                 print(f"removed {removed} cached predictions{which} from {cache.path}")
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            # Busy is not damaged: another run is writing; deleting its files would be the damage.
+            raise UserError(f"{directory / DB_NAME}: the cache is in use by another run ({err}); try again when it ends") from None
+        raise UserError(f"{directory / DB_NAME}: cannot use the cache ({err}); check the folder's permissions") from None
     except sqlite3.DatabaseError as err:
         if args.action == "clear" and args.summarizer_type is None:
             for path in directory.glob(DB_NAME + "*"):

@@ -42,7 +42,7 @@ def main(args: argparse.Namespace) -> int:
                       resume=Path(args.resume) if args.resume else None, fresh=args.fresh)
     except RunInterrupted as stop:
         print(f"bench: interrupted; {stop.kept} predictions kept in {stop.directory.path}. "
-              f"To continue: bench run {config_path} --resume {stop.directory.path}", file=sys.stderr)
+              f"To continue: bench run --resume {stop.directory.path}", file=sys.stderr)
         return 130
     except OSError as err:  # a full disk, a read-only folder: what was written stays
         print(f"bench: error: {err.strerror or err} writing {err.filename or 'the run'}; make room, then run "
