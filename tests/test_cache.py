@@ -257,3 +257,16 @@ def test_clearing_a_busy_cache_keeps_it(tmp_path: Path, monkeypatch: pytest.Monk
         holder.close()
     assert "in use by another run" in capsys.readouterr().err
     assert (tmp_path / store.DB_NAME).is_file()
+
+
+def test_shared_code_is_part_of_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editing the splitter or tokenizers must not leave stale predictions behind."""
+    from bench.cache import keys
+
+    cls = get_summarizer_class("lead")
+    before = PredictionKeys(cls, {"name": "l", "type": "lead"}, 1).key("headline", Article(id="a", body="B."))
+    keys.shared_code_fingerprint.cache_clear()
+    monkeypatch.setattr(keys, "SHARED_CODE", keys.SHARED_CODE[:-1])  # as if that code had changed
+    after = PredictionKeys(cls, {"name": "l", "type": "lead"}, 1).key("headline", Article(id="a", body="B."))
+    keys.shared_code_fingerprint.cache_clear()
+    assert before != after

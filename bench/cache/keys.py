@@ -2,7 +2,7 @@
 
 Per summarizer and target, a base hash covers the cache format, the bench
 version, the summarizer class and a hash of its (and its base classes') source
-and of the shared sentence splitter, its type
+and of the code all summarizers share (``SHARED_CODE``), its type
 and settings (all but the display ``name``), what ``cache_identity`` adds (a
 model's resolved revision or a hash of local weights), the seed when the
 summarizer ``uses_seed``, and the target. Per article, the key adds the id and
@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+from pathlib import Path
 from functools import lru_cache
 from typing import Any
 
@@ -37,8 +38,7 @@ def _digest(value: Any) -> str:
 def code_fingerprint(cls: type) -> str | None:
     """A hash of the source files defining ``cls`` and its base classes (up to
     ``Summarizer``), so editing a summarizer's code invalidates its cached
-    outputs. Changes to shared helpers elsewhere need a version bump or
-    ``bench cache clear``."""
+    outputs. Shared helpers are covered by ``shared_code_fingerprint``."""
     digest = hashlib.sha256()
     files: list[str] = []
     for klass in cls.__mro__:
@@ -61,12 +61,23 @@ def code_fingerprint(cls: type) -> str | None:
     return digest.hexdigest()[:16]
 
 
+# The code every summarizer leans on besides its own classes: the contracts, the
+# sentence splitter and word tokenizers, the model loading and generation
+# machinery, and the extractive helpers.
+SHARED_CODE = ("api", "tokenizers", "models", "summarizers/common.py", "engines/local.py")
+
+
 @lru_cache(maxsize=None)
-def splitter_fingerprint() -> str:
-    """The shared sentence splitter feeds every extractive summarizer, so its
-    code is part of every key: a splitter fix recomputes their outputs."""
-    with open(inspect.getsourcefile(sentences) or "", "rb") as handle:
-        return f"{sentences.SPLITTER_NAME}:{hashlib.sha256(handle.read()).hexdigest()[:16]}"
+def shared_code_fingerprint() -> str:
+    """A hash of ``SHARED_CODE``: a fix there (a splitter rule, a stemmer
+    change) recomputes cached predictions instead of serving stale ones."""
+    root = Path(inspect.getsourcefile(sentences) or "").resolve().parents[1]
+    digest = hashlib.sha256()
+    for entry in SHARED_CODE:
+        path = root / entry
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
+    return f"{sentences.SPLITTER_NAME}:{digest.hexdigest()[:16]}"
 
 
 class PredictionKeys:
@@ -80,7 +91,7 @@ class PredictionKeys:
             "bench": __version__,
             "class": f"{cls.__module__}:{cls.__qualname__}",
             "code": code_fingerprint(cls),
-            "splitter": splitter_fingerprint(),
+            "shared_code": shared_code_fingerprint(),
             "settings": {k: v for k, v in settings.items() if k != "name"},
             "extra": cls.cache_identity(validated),
             "seed": seed if cls.uses_seed(validated) else None,
