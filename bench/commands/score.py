@@ -13,7 +13,6 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +120,11 @@ def score_files(
     from pydantic import ValidationError
     from tqdm import tqdm
 
-    from bench import __version__
     from bench.config import ScoringConfig, _first_error, apply_override
-    from bench.metrics.signature import signature
     from bench.runs.directory import write_json, write_jsonl, write_atomic
-    from bench.runs.environment import environment
     from bench.runs.evaluate import SystemPredictions, evaluate
-    from bench.runs.runner import new_run_directory
+    from bench.runs.record import results_record
+    from bench.runs.runner import canonical_predictions, new_run_directory
 
     started = time.perf_counter()
     raw: dict[str, Any] = {}
@@ -164,27 +161,15 @@ def score_files(
               "predictions": [str(p) for p in predictions], "target": target, "seed": seed,
               "scoring": scoring.model_dump(mode="json")}
     write_atomic(directory.config_path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    write_jsonl(directory.predictions_path, [
-        {"id": i, "target": target, "summarizer": s.name, "prediction": text}
-        for s in systems for i, text in zip(s.ids, s.texts)
-    ])
+    write_jsonl(directory.predictions_path, canonical_predictions(systems))
     write_jsonl(directory.scores_path, rows)
-    results = {
-        "format": "headline-bench/results",
-        "format_version": 1,
-        "name": run_name,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "bench_version": __version__,
-        "signature": signature(scoring, seed),
-        "seed": seed,
-        "dataset": {"source": ", ".join(str(p) for p in references), "format": "score",
-                    "fingerprint": "sha256:" + digest.hexdigest()[:16], "n_articles": len(ids), "ids": ids},
-        "targets": targets,
-        "failures": [],
-        "environment": environment(),
-        "timings": {"scoring_s": round(time.perf_counter() - started, 3)},
-        "config": {"name": run_name, "seed": seed, "targets": [target], "scoring": scoring.model_dump(mode="json")},
-    }
+    dataset = {"source": ", ".join(str(p) for p in references), "format": "score",
+               "fingerprint": "sha256:" + digest.hexdigest()[:16], "n_articles": len(ids), "ids": ids}
+    results = results_record(
+        run_name, scoring, seed, dataset, targets, failures=[],
+        timings={"scoring_s": round(time.perf_counter() - started, 3)},
+        config={"name": run_name, "seed": seed, "targets": [target], "scoring": scoring.model_dump(mode="json")},
+    )
     write_json(directory.results_path, results)
     return ScoreOutcome(directory, results)
 

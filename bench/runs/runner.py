@@ -24,7 +24,6 @@ from typing import Any, Callable
 
 from tqdm import tqdm
 
-from bench import __version__
 from bench.api.article import Article
 from bench.api.summarizer import get_summarizer_class
 from bench.cache import PredictionCache, PredictionKeys, resolve_cache_dir
@@ -33,7 +32,6 @@ from bench.data import Dataset, load_dataset_from_config
 from bench.engines.base import Engine, Job
 from bench.engines import make_engine
 from bench.errors import ConfigError, DataError, UserError
-from bench.metrics.signature import signature
 from bench.runs.directory import (
     RunDirectory,
     comparable_config,
@@ -43,8 +41,9 @@ from bench.runs.directory import (
     write_json,
     write_jsonl,
 )
-from bench.runs.environment import environment, seed_everything
+from bench.runs.environment import seed_everything
 from bench.runs.evaluate import SystemPredictions, evaluate
+from bench.runs.record import results_record
 
 # After this many articles in a row fail for one summarizer, its remaining
 # articles are recorded as failed without trying (a broken model, not a bad article).
@@ -135,28 +134,18 @@ def run(
                 shutil.rmtree(directory.path, ignore_errors=True)  # nothing made: leave nothing behind
             raise
 
-        results = {
-            "format": "headline-bench/results",
-            "format_version": 1,
-            "name": config.name,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "bench_version": __version__,
-            "signature": signature(config.scoring, config.seed),
-            "seed": config.seed,
-            "seeds": seeds,
-            "dataset": dataset.record(),
-            "targets": targets,
-            "failures": failures,
-            "cache": cache_record(config, cache, use_cache, tallies),
-            "environment": environment(),
-            "timings": {
+        results = results_record(
+            config.name, config.scoring, config.seed, dataset.record(), targets, failures,
+            timings={
                 "generation_s": round(generation_seconds, 3),
                 "scoring_s": round(scoring_seconds, 3),
                 "total_s": round(time.perf_counter() - started, 3),
                 "generation_s_by_system": {name: t.generation_s for name, t in tallies.items()},
             },
-            "config": config.model_dump(mode="json"),
-        }
+            config=config.model_dump(mode="json"),
+            seeds=seeds,
+            cache=cache_record(config, cache, use_cache, tallies),
+        )
         write_json(directory.results_path, results)
         (directory.path / RunDirectory.LOCK).unlink(missing_ok=True)
     return RunOutcome(directory, results, failures)
