@@ -10,6 +10,7 @@ from rouge_score import rouge_scorer
 
 from bench.metrics.fast_rouge import FastRougeScorer, _lcs_indices, _summary_level_hits
 from bench.metrics.rouge import ROUGE_TYPES, RougeScorer, sentence_lines
+from bench.tokenizers.words import RougeScoreTokenizer
 
 TYPES = list(ROUGE_TYPES)
 SYSTEMS = ("lead", "ext-oracle", "ptgen", "convs2s", "topic-convs2s")
@@ -133,3 +134,19 @@ def test_xsum_sample_matches_rouge_score(shared_data, stem: bool) -> None:
         want = np.array([[e[t].precision, e[t].recall, e[t].fmeasure] for e in expected])
         assert np.abs(got[t] - want).max() <= 1e-9
     assert got["rouge1"][:, 2].mean() > 0.1  # real overlaps, not all zeros
+
+
+class _StopwordTokenizer(RougeScoreTokenizer):
+    """Drops a few words (normalize -> None), as a custom tokenizer may."""
+
+    name = "test-stopwords"
+
+    def _normalize(self, word: str) -> str | None:
+        return None if word in {"the", "a", "on"} else super()._normalize(word)
+
+
+@pytest.mark.parametrize("pred,ref", FIXED)
+def test_words_a_tokenizer_drops_are_dropped_as_rouge_score_drops_them(pred: str, ref: str) -> None:
+    tokenizer = _StopwordTokenizer(use_stemmer=True)
+    expected = rouge_scorer.RougeScorer(TYPES, tokenizer=tokenizer).score(sentence_lines(ref), sentence_lines(pred))
+    assert_same(FastRougeScorer(TYPES, tokenizer=_StopwordTokenizer(use_stemmer=True)).score(pred, [ref]), expected)

@@ -5,7 +5,8 @@ operations in the same order; only the bookkeeping is faster:
 
 - every distinct text is sentence-split and tokenized once per batch (the
   references are shared by every system), and every distinct word is stemmed
-  once per scorer; tokens become integer ids;
+  once per scorer, by NLTK's stemmer with its no-op steps skipped
+  (bench.tokenizers.porter); tokens become integer ids, kept in one numpy array;
 - rouge1/rouge2 count n-gram overlaps for all pairs at once with numpy;
 - rougeL uses a bit-parallel LCS (Hyyrö 2004) on Python integers, one bit per
   reference token;
@@ -58,8 +59,7 @@ class FastRougeScorer:
         # True: split texts into sentence lines first (bench.metrics.rouge.sentence_lines),
         # as the rouge-score backend does. False: the texts are already prepared.
         self.split_sentences = split_sentences
-        self._ids: dict[str, int] = {}  # raw word -> token id (or _DROPPED)
-        self._token_ids: dict[str, int] = {}  # normalized token -> id
+        self._ids = _WordIds(self.tokenizer)  # raw word -> token id (or _DROPPED)
 
     # ----- public API -------------------------------------------------------
     def score(self, prediction: str, references: Sequence[str]) -> PairScores:
@@ -125,8 +125,7 @@ class FastRougeScorer:
         texts: dict[str, int] = {}
         pred_tid = np.array([texts.setdefault(p, len(texts)) for p in preds], dtype=np.int64)
         ref_tid = np.array([texts.setdefault(r, len(texts)) for r in refs], dtype=np.int64)
-        flat, tokens, sentences = self._encode(list(texts))
-        lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+        flat, lengths, tokens, sentences = self._encode(list(texts))
         out: dict[str, np.ndarray] = {}
         for rouge_type in self.rouge_types:
             if rouge_type in ("rouge1", "rouge2"):
@@ -142,63 +141,66 @@ class FastRougeScorer:
         if "rougeLsum" in self.rouge_types:
             hits = lcs.copy()
             for k, (p, r) in enumerate(zip(pred_tid.tolist(), ref_tid.tolist())):
-                if sentences[p] is not None or sentences[r] is not None:
+                if p in sentences or r in sentences:
                     hits[k] = _summary_level_hits(_lines(sentences, tokens, r), _lines(sentences, tokens, p))
             out["rougeLsum"] = _lcs_prf(hits, lengths[pred_tid], lengths[ref_tid])
         return out
 
-    def _encode(self, texts: list[str]) -> tuple[np.ndarray, list[list[int]], list[list[list[int]] | None]]:
-        """Token ids of every text: (all ids in one array, ids per text, ids per
-        non-empty line for texts that do not have exactly one line, else None).
+    def _encode(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[int]], dict[int, list[list[int]]]]:
+        """Token ids of every text: (all ids in one array, ids per text as an array
+        of lengths and as lists, and the ids per line of texts that do not have
+        exactly one non-empty line).
 
         Lines are what rougeLsum sees as sentences; like rouge-score, empty lines
         are dropped and a line without words still counts."""
         if self.split_sentences:
             texts = [sentence_lines(t) for t in texts]
         words = self.tokenizer.words_by_line("\n".join(texts))
-        ids = self._ids
-        for word in set(words).difference(ids):
-            self._word_id(word)
-        all_ids = list(map(ids.__getitem__, words))
-        any_dropped = _DROPPED in all_ids
-        tokens: list[list[int]] = []
-        sentences: list[list[list[int]] | None] = []
-        start = 0
-        for text in texts:
-            if "\n" not in text:
-                end = all_ids.index(_LINE_END, start)
-                line = all_ids[start:end]
-                if any_dropped and _DROPPED in line:
-                    line = [i for i in line if i != _DROPPED]
-                tokens.append(line)
-                sentences.append(None if text else [])
-                start = end + 1
-                continue
-            lines = []
-            for raw in text.split("\n"):
-                end = all_ids.index(_LINE_END, start)
-                if raw:  # rouge-score skips empty lines only
-                    lines.append([i for i in all_ids[start:end] if i >= 0])
-                start = end + 1
-            tokens.append([i for line in lines for i in line])
-            sentences.append(None if len(lines) == 1 else lines)
-        flat = np.array(all_ids, dtype=np.int64)
-        return flat[flat >= 0], tokens, sentences
+        all_ids = np.fromiter(map(self._ids.__getitem__, words), dtype=np.int64, count=len(words))
+        # Every line ends with _LINE_END; a text's last line ends the text.
+        line_ends = np.flatnonzero(all_ids == _LINE_END)
+        last_line = np.cumsum([t.count("\n") + 1 for t in texts], dtype=np.int64) - 1
+        kept = np.cumsum(all_ids >= 0)  # tokens kept up to and including each position
+        bounds = np.concatenate([[0], kept[line_ends[last_line]]]).tolist()
+        flat = all_ids[all_ids >= 0]
+        as_list = flat.tolist()
+        tokens = [as_list[a:b] for a, b in zip(bounds, bounds[1:])]
+        sentences: dict[int, list[list[int]]] = {}
+        for k, text in enumerate(texts):
+            if not text:
+                sentences[k] = []
+            elif "\n" in text:
+                raw_lines = text.split("\n")
+                first = int(last_line[k]) - len(raw_lines) + 1
+                begin = int(line_ends[first - 1]) + 1 if first else 0
+                lines = []
+                for raw, end in zip(raw_lines, line_ends[first : first + len(raw_lines)].tolist()):
+                    if raw:  # rouge-score skips empty lines only
+                        lines.append([i for i in all_ids[begin:end].tolist() if i >= 0])
+                    begin = end + 1
+                if len(lines) != 1:
+                    sentences[k] = lines
+        return flat, np.diff(bounds), tokens, sentences
 
-    def _word_id(self, word: str) -> int:
-        found = self._ids.get(word)
-        if found is None:
-            if word == LINE_END:
-                found = _LINE_END
-            else:
-                token = self.tokenizer.normalize(word)
-                found = _DROPPED if not token else self._token_ids.setdefault(token, len(self._token_ids))
-            self._ids[word] = found
+
+class _WordIds(dict):
+    """Raw word -> token id; a word is normalized (stemmed) the first time it is seen.
+    Words that normalize to the same token share an id; dropped words get _DROPPED."""
+
+    def __init__(self, tokenizer: WordTokenizer) -> None:
+        super().__init__({LINE_END: _LINE_END})
+        self._normalize = tokenizer.normalize
+        self._token_ids: dict[str, int] = {}
+
+    def __missing__(self, word: str) -> int:
+        token = self._normalize(word)
+        found = _DROPPED if not token else self._token_ids.setdefault(token, len(self._token_ids))
+        self[word] = found
         return found
 
 
-def _lines(sentences: list[list[list[int]] | None], tokens: list[list[int]], tid: int) -> list[list[int]]:
-    found = sentences[tid]
+def _lines(sentences: dict[int, list[list[int]]], tokens: list[list[int]], tid: int) -> list[list[int]]:
+    found = sentences.get(tid)
     return [tokens[tid]] if found is None else found
 
 
@@ -240,7 +242,7 @@ def _ngram_overlaps(flat: np.ndarray, lengths: np.ndarray, pred_tid: np.ndarray,
     if float(width) * max(n_texts, len(pred_tid)) >= 2**62:
         key = np.unique(key, return_inverse=True)[1].ravel()
         width = int(key.max()) + 1
-    entries, counts = np.unique(text_of * width + key, return_counts=True)
+    entries, counts = _unique_counts(text_of * width + key)
     entry_text = entries // width
     first = np.searchsorted(entry_text, np.arange(n_texts))
     size = np.searchsorted(entry_text, np.arange(n_texts), side="right") - first
@@ -259,6 +261,18 @@ def _ngram_overlaps(flat: np.ndarray, lengths: np.ndarray, pred_tid: np.ndarray,
     match = pred_keys[where] == ref_keys if len(pred_keys) else np.zeros(len(ref_keys), bool)
     shared = np.minimum(ref_counts[match], pred_counts[where[match]])
     return np.bincount(ref_keys[match] // width, weights=shared, minlength=len(pred_tid))
+
+
+def _unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_counts=True)``, faster for keys grouped by text in
+    ascending text order (only each text's few keys are out of order): numpy's
+    stable sort (timsort) merges such blocks almost for free, several times
+    faster than the quicksort inside np.unique."""
+    keys = np.sort(keys, kind="stable")
+    if not len(keys):
+        return keys, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return keys[starts], np.diff(np.append(starts, len(keys)))
 
 
 def _prf(hits: np.ndarray, pred_total: np.ndarray, ref_total: np.ndarray) -> np.ndarray:

@@ -30,10 +30,10 @@ class WordTokenizer(Tokenizer):
     name = "base"
 
     def __init__(self, use_stemmer: bool = True) -> None:
-        from nltk.stem import porter
+        from bench.tokenizers.porter import make_porter_stemmer
 
         self.use_stemmer = use_stemmer
-        self._stemmer = porter.PorterStemmer() if use_stemmer else None
+        self._stemmer = make_porter_stemmer() if use_stemmer else None
         self.normalize = lru_cache(maxsize=500_000)(self._normalize)
 
     def words(self, text: str) -> list[str]:
