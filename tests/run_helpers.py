@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -70,9 +71,12 @@ def bench(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -
                           env=env or plugin_env(), timeout=timeout)
 
 
-def start_bench(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+def start_bench(*args: str, env: dict[str, str] | None = None, sigint: Any = None) -> subprocess.Popen:
+    """A `bench` process; ``sigint`` (signal.SIG_DFL or SIG_IGN), when given, is
+    the SIGINT disposition it starts with instead of this process's."""
+    setup = None if sigint is None else (lambda: signal.signal(signal.SIGINT, sigint))
     return subprocess.Popen([sys.executable, "-m", "bench", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env or plugin_env())
+                            stderr=subprocess.PIPE, text=True, env=env or plugin_env(), preexec_fn=setup)
 
 
 def run_dirs(output: Path) -> list[Path]:

@@ -4,6 +4,7 @@ the same files as an uninterrupted run, no article lost or counted twice."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 from pathlib import Path
@@ -58,10 +59,10 @@ def wait_for_lines(path: Path, lines: int, proc, timeout: float = 60) -> None:  
 
 
 def start_and_wait(config: Path, output: Path, lines: int, *flags: str,  # type: ignore[no-untyped-def]
-                   env: dict[str, str] | None = None):
+                   env: dict[str, str] | None = None, sigint: object = None):
     """A real `bench run` process, once it has written ``lines`` predictions
     (0: once its run directory exists)."""
-    proc = start_bench("run", str(config), "-o", str(output), "-q", *flags, env=env)
+    proc = start_bench("run", str(config), "-o", str(output), "-q", *flags, env=env, sigint=sigint)
     deadline = time.monotonic() + 60
     while not any((d / "config.yaml").is_file() for d in run_dirs(output)):
         assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
@@ -106,10 +107,12 @@ def test_sigkill_then_rerun_continues_and_matches(setup: dict[str, Path], tmp_pa
 
 
 def test_ctrl_c_keeps_the_work_and_says_how_to_resume(setup: dict[str, Path], tmp_path: Path) -> None:
-    proc, run_dir = start_and_wait(setup["config"], tmp_path / "runs", 6, "--no-cache")
+    # SIGINT at its default in the child, as in a terminal, however pytest was started
+    # (`pytest &` in a script starts with SIGINT ignored, and a run respects that).
+    proc, run_dir = start_and_wait(setup["config"], tmp_path / "runs", 6, "--no-cache", sigint=signal.SIG_DFL)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     (line,) = [line for line in stderr.splitlines() if line.strip()]
     kept = count_lines(run_dir / "predictions.jsonl")
@@ -130,6 +133,32 @@ def test_interrupt_during_scoring_then_resume(setup: dict[str, Path], tmp_path: 
     outcome = run(config, tmp_path / "runs", show_progress=False, use_cache=False, log=messages.append)
     assert outcome.results["cache"]["resumed"] == TOTAL and outcome.results["cache"]["misses"] == 0
     assert_same_as_reference(outcome.directory.path, setup["reference"])
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_ctrl_c_swallowed_by_a_finalizer_still_stops_the_run(setup: dict[str, Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A KeyboardInterrupt raised inside ``__del__`` is dropped by Python ("Exception ignored")."""
+    class SigintWhenCollected:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the handler runs here, and its KeyboardInterrupt goes nowhere
+                pass
+
+    def evaluate(*args, **kwargs):  # type: ignore[no-untyped-def]
+        SigintWhenCollected()
+        return real_evaluate(*args, **kwargs)
+
+    real_evaluate = runner.evaluate
+    monkeypatch.setattr(runner, "evaluate", evaluate)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        with pytest.raises(RunInterrupted) as stopped:
+            run(load_config(setup["config"]), tmp_path / "runs", show_progress=False, use_cache=False,
+                log=lambda m: None)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert stopped.value.kept == TOTAL and not (stopped.value.directory.results_path).exists()
 
 
 def test_fresh_starts_a_new_run_and_finished_runs_are_not_resumed(setup: dict[str, Path], tmp_path: Path) -> None:

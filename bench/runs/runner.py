@@ -12,8 +12,10 @@ retried one article at a time so only the failing article is lost.
 from __future__ import annotations
 
 import shutil
+import signal
 import sqlite3
 import sys
+import threading
 import time
 from collections import deque
 from contextlib import ExitStack
@@ -72,6 +74,42 @@ class RunInterrupted(KeyboardInterrupt):
         self.kept = kept
 
 
+class CtrlC:
+    """Ctrl-C stops a run at once, even when Python drops its KeyboardInterrupt.
+
+    A KeyboardInterrupt that arrives while a ``__del__`` or weakref callback
+    runs is printed as "Exception ignored" and lost, and the run would go on to
+    the end. So a run's SIGINT handler also notes the signal, and ``check()``
+    stops the run at the next safe point. Where SIGINT was not Python's own
+    handler (ignored, as ``cmd &`` in a script starts it, or set by an embedding
+    program) it is left as it is.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._installed = False
+
+    def __enter__(self) -> "CtrlC":
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            signal.signal(signal.SIGINT, self._on_sigint)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """A safe point: stop here if SIGINT came, even if its KeyboardInterrupt was swallowed."""
+        if self.seen:
+            raise KeyboardInterrupt
+
+
 @dataclass
 class Tally:
     """Where one summarizer's predictions came from, for the run record."""
@@ -98,10 +136,10 @@ def run(
     """Run ``config``; continue ``resume`` (a run directory) or, unless ``fresh``,
     the newest unfinished run of the same config under ``output``."""
     started = time.perf_counter()
-    dataset = load_dataset_from_config(config.dataset, config.targets, config.seed)
-    check_articles(dataset, config.dataset)
-    seeds = seed_everything(config.seed)
-    with ExitStack() as stack:
+    with CtrlC() as ctrl_c, ExitStack() as stack:
+        dataset = load_dataset_from_config(config.dataset, config.targets, config.seed)
+        check_articles(dataset, config.dataset)
+        seeds = seed_everything(config.seed)
         cache = open_cache(config, use_cache, log)
         if cache is not None:
             stack.callback(cache.close)
@@ -112,7 +150,8 @@ def run(
         try:
             generation_started = time.perf_counter()
             systems, failures, tallies, cache = generate_all(
-                config, dataset, directory, show_progress, engine, done=done, cache=cache, log=log
+                config, dataset, directory, show_progress, engine, done=done, cache=cache, log=log,
+                after_each_job=ctrl_c.check,
             )
             generation_seconds = time.perf_counter() - generation_started
             write_jsonl(directory.predictions_path, canonical_predictions(systems))
@@ -127,6 +166,19 @@ def run(
                 block["n_articles"] = len(dataset.articles)
             write_jsonl(directory.scores_path, score_rows)
             scoring_seconds = time.perf_counter() - scoring_started
+            results = results_record(
+                config.name, config.scoring, config.seed, dataset.record(), targets, failures,
+                timings={
+                    "generation_s": round(generation_seconds, 3),
+                    "scoring_s": round(scoring_seconds, 3),
+                    "total_s": round(time.perf_counter() - started, 3),
+                    "generation_s_by_system": {name: t.generation_s for name, t in tallies.items()},
+                },
+                config=config.model_dump(mode="json"),
+                seeds=seeds,
+                cache=cache_record(config, cache, use_cache, tallies),
+            )
+            ctrl_c.check()  # last chance: results.json marks the run finished
         except KeyboardInterrupt:
             raise RunInterrupted(directory, len(directory.recover_predictions())) from None
         except UserError:
@@ -134,18 +186,6 @@ def run(
                 shutil.rmtree(directory.path, ignore_errors=True)  # nothing made: leave nothing behind
             raise
 
-        results = results_record(
-            config.name, config.scoring, config.seed, dataset.record(), targets, failures,
-            timings={
-                "generation_s": round(generation_seconds, 3),
-                "scoring_s": round(scoring_seconds, 3),
-                "total_s": round(time.perf_counter() - started, 3),
-                "generation_s_by_system": {name: t.generation_s for name, t in tallies.items()},
-            },
-            config=config.model_dump(mode="json"),
-            seeds=seeds,
-            cache=cache_record(config, cache, use_cache, tallies),
-        )
         write_json(directory.results_path, results)
         (directory.path / RunDirectory.LOCK).unlink(missing_ok=True)
     return RunOutcome(directory, results, failures)
@@ -254,9 +294,11 @@ def generate_all(
     done: dict[tuple[str, str, str], str] | None = None,
     cache: PredictionCache | None = None,
     log: Log = _stderr,
+    after_each_job: Callable[[], None] = lambda: None,
 ) -> tuple[list[SystemPredictions], list[dict[str, Any]], dict[str, Tally], PredictionCache | None]:
     """Every summarizer on every target. Returns the systems to score, the
-    failures, where predictions came from, and the cache (None if it broke)."""
+    failures, where predictions came from, and the cache (None if it broke).
+    ``after_each_job`` is called once each job's predictions are written."""
     engine = engine or make_engine(config.engine)
     done = done or {}
     articles = dataset.articles
@@ -304,6 +346,7 @@ def generate_all(
                                    settings["type"], log)
                 bar.set_postfix_str(f"{name}/{job.target}")
                 bar.update(len(job.articles))
+                after_each_job()
 
             def on_failure(job: Job, error: BaseException, attempted: bool) -> None:
                 article = job.articles[0]
