@@ -97,7 +97,7 @@ class CtrlC:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._installed:
+        if self._installed and signal.getsignal(signal.SIGINT) == self._on_sigint:  # not one set since
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def _on_sigint(self, signum: int, frame: object) -> None:
@@ -154,6 +154,7 @@ def run(
                 after_each_job=ctrl_c.check,
             )
             generation_seconds = time.perf_counter() - generation_started
+            ctrl_c.check()  # before the scoring, which can take a while
             write_jsonl(directory.predictions_path, canonical_predictions(systems))
 
             scoring_started = time.perf_counter()
