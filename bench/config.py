@@ -18,6 +18,8 @@ from bench.api.article import TARGETS
 from bench.errors import ConfigError, UnknownNameError, UserError
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+# Per-target length limits for stats.over_budget when a config names none.
+DEFAULT_BUDGETS = {"headline": {"words": 14, "chars": 90}, "standfirst": {"words": 40, "chars": 250}}
 
 
 class Strict(BaseModel):
@@ -71,8 +73,7 @@ class ScoringConfig(Strict):
     significance_resamples: int = Field(default=1000, ge=0)
     # Length budgets per target for stats.over_budget: an output over either limit counts.
     budgets: dict[Literal["headline", "standfirst"], "LengthBudget"] = Field(
-        default_factory=lambda: {"headline": LengthBudget(words=14, chars=90),
-                                 "standfirst": LengthBudget(words=40, chars=250)}
+        default_factory=lambda: {t: LengthBudget(**limits) for t, limits in DEFAULT_BUDGETS.items()}
     )
     # Cosine similarity to the reference with all-MiniLM-L6-v2 (beside ROUGE, never in it).
     semantic: bool = False

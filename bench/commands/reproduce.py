@@ -40,7 +40,8 @@ def main(args: argparse.Namespace) -> int:
         output = Path(args.output) if args.output else Path(scratch)
         outcome = run(config, output, show_progress=not args.quiet, use_cache=False, fresh=True)
         comparison = compare_results(recorded, outcome.results)
-        scores_same = _same_rows(recorded_dir.scores_path, outcome.directory.scores_path, read_jsonl)
+        scores_same = (recorded_dir.scores_path.is_file()
+                       and read_jsonl(recorded_dir.scores_path) == read_jsonl(outcome.directory.scores_path))
     print_comparison(comparison, recorded, outcome.results)
     mismatches = [c for c in comparison if not c["same"]]
     print(f"per-article scores (scores.jsonl): {'identical' if scores_same else 'DIFFERENT'}")
@@ -51,12 +52,6 @@ def main(args: argparse.Namespace) -> int:
         return 1
     print(f"reproduced: all {len(comparison)} numbers identical")
     return 0
-
-
-def _same_rows(a: Path, b: Path, read: Any) -> bool:
-    if not a.is_file():
-        return False
-    return read(a) == read(b)
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:

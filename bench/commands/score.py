@@ -99,7 +99,8 @@ def read_predictions(path: Path, ids: list[str], references_path: Path) -> list[
                 raise DataError(f"{path}:{number}: needs a 'prediction' (or 'text') string field")
             found[row["id"]] = text
         missing = [i for i in ids if i not in found]
-        unknown = [i for i in found if i not in set(ids)]
+        known = set(ids)
+        unknown = [i for i in found if i not in known]
         if missing or unknown:
             what = f"{len(missing)} missing id(s), e.g. {missing[0]!r}" if missing else \
                 f"{len(unknown)} id(s) not in the references, e.g. {unknown[0]!r}"
@@ -121,7 +122,7 @@ def score_files(
     from tqdm import tqdm
 
     from bench.config import ScoringConfig, _first_error, apply_override
-    from bench.runs.directory import write_json, write_jsonl, write_atomic
+    from bench.runs.directory import write_json, write_jsonl
     from bench.runs.evaluate import SystemPredictions, evaluate
     from bench.runs.record import results_record
     from bench.runs.runner import canonical_predictions, new_run_directory
@@ -160,7 +161,7 @@ def score_files(
     record = {"command": "score", "references": [str(p) for p in references],
               "predictions": [str(p) for p in predictions], "target": target, "seed": seed,
               "scoring": scoring.model_dump(mode="json")}
-    write_atomic(directory.config_path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    write_json(directory.config_path, record)
     write_jsonl(directory.predictions_path, canonical_predictions(systems))
     write_jsonl(directory.scores_path, rows)
     dataset = {"source": ", ".join(str(p) for p in references), "format": "score",

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from bench.config import DatasetConfig
 from bench.data import load_dataset_from_config
 from bench.errors import UserError
-from bench.runs.directory import RunDirectory, read_jsonl
+from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
 
 BODY_CHARS = 700
 ROUGE_COLUMNS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -38,10 +38,8 @@ def browser_data(leaderboard: dict[str, Any], max_articles: int = 200) -> dict[s
 
 def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: int) -> dict[str, Any]:
     notes: list[str] = []
-    all_ids: list[str] = []
-    for block in board["targets"].values():
-        all_ids += [i for i in block["article_ids"] if i not in set(all_ids)]
-    sample = sorted(dict.fromkeys(all_ids), key=_order_key)[:max_articles]
+    all_ids = dict.fromkeys(i for block in board["targets"].values() for i in block["article_ids"])
+    sample = sorted(all_ids, key=_order_key)[:max_articles]
     chosen = set(sample)
     extremes: dict[str, dict[str, dict[str, str]]] = {}
     for target, block in board["targets"].items():
@@ -127,18 +125,18 @@ def _outputs(entry: dict[str, Any], target: str, runs: dict[str, Any], ids: set[
     return found, None
 
 
-def _read(path: Path) -> tuple[dict[str, Any], ...]:
-    """A run's file, read once however many entries and targets come from it."""
+def _read(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+    """A run's file grouped by system, read once however many entries and targets come from it."""
     stat = path.stat()
     return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=8)
-def _read_cached(path: str, mtime_ns: int, size: int) -> tuple[dict[str, Any], ...]:
-    return tuple(read_jsonl(Path(path)))
+@lru_cache(maxsize=64)
+def _read_cached(path: str, mtime_ns: int, size: int) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+    return rows_by_system(read_jsonl(Path(path)))
 
 
 def _rows(path: Path, summarizer: str, target: str, ids: set[str]) -> Iterable[dict[str, Any]]:
-    for row in _read(path):
-        if row.get("summarizer") == summarizer and row.get("target") == target and str(row.get("id")) in ids:
+    for row in _read(path).get((summarizer, target), []):
+        if str(row.get("id")) in ids:
             yield {**row, "id": str(row["id"])}

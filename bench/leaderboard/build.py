@@ -21,7 +21,7 @@ from bench import __version__
 from bench.errors import UserError
 from bench.leaderboard.ranking import rank_target
 from bench.metrics.signature import parse_signature
-from bench.runs.directory import RunDirectory, read_jsonl
+from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
 
 SCHEMA_VERSION = 2
 DECIMALS = 6  # per-article scores are stored rounded; significance is always computed from the stored values
@@ -134,23 +134,23 @@ def _board_for(board_file: dict[str, Any], results: dict[str, Any]) -> dict[str,
     return board
 
 
-def _score_rows(path: Path) -> list[dict[str, Any]]:
+def _score_rows(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
     scores = RunDirectory(path).scores_path
     if not scores.is_file():
         raise UserError(f"{scores}: missing; the leaderboard needs per-article scores for its significance tests")
-    return read_jsonl(scores)
+    return rows_by_system(read_jsonl(scores))
 
 
-def _per_article(rows: list[dict[str, Any]], target: str, name: str, metric: str, path: Path) -> dict[str, float]:
+def _per_article(rows: dict[tuple[Any, Any], list[dict[str, Any]]], target: str, name: str, metric: str,
+                 path: Path) -> dict[str, float]:
     rouge_type, _, key = metric.partition(".")
     scores: dict[str, float] = {}
-    for row in rows:
-        if row.get("target") == target and row.get("summarizer") == name:
-            try:
-                scores[str(row["id"])] = round(float(row["scores"][rouge_type][key or "f"]), DECIMALS)
-            except (KeyError, TypeError, ValueError):
-                raise UserError(f"{path}/scores.jsonl: {name}/{target} article {row.get('id')!r} has no {metric} score; "
-                                "rank by a metric every run has (--primary)") from None
+    for row in rows.get((name, target), []):
+        try:
+            scores[str(row["id"])] = round(float(row["scores"][rouge_type][key or "f"]), DECIMALS)
+        except (KeyError, TypeError, ValueError):
+            raise UserError(f"{path}/scores.jsonl: {name}/{target} article {row.get('id')!r} has no {metric} score; "
+                            "rank by a metric every run has (--primary)") from None
     if not scores:
         raise UserError(f"{path}/scores.jsonl: no per-article scores for {name}/{target}; the run folder is incomplete")
     return scores
@@ -199,14 +199,6 @@ def _finish_target(block: dict[str, Any], signature: str) -> None:
     rank_target(block, signature)
     for entry in entries:
         entry["per_article"] = [entry["per_article"].get(i) for i in ids]
-
-
-def metric_value(entry: dict[str, Any], metric: str) -> float:
-    rouge_type, _, key = metric.partition(".")
-    try:
-        return entry["scores"][rouge_type][key or "f"]["mean"]
-    except KeyError:
-        raise UserError(f"run {entry['run']!r} has no {metric} score; rank by a metric every run has") from None
 
 
 def _notes(boards: list[dict[str, Any]]) -> list[str]:

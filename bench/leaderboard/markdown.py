@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.leaderboard.ranking import metric_summary
+
 
 def _cell(text: Any) -> str:
     """Names and sources are untrusted: neutralise Markdown/HTML control characters."""
@@ -23,11 +25,6 @@ def _cell(text: Any) -> str:
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.2f}"
-
-
-def _interval(entry: dict[str, Any], metric: str) -> dict[str, float]:
-    rouge_type, _, key = metric.partition(".")
-    return entry["scores"][rouge_type][key or "f"]
 
 
 def _words(entry: dict[str, Any]) -> str:
@@ -44,7 +41,7 @@ def _table(entries: list[dict[str, Any]], metric: str, ranked: bool, numbers: di
     ranks = [e["rank"] for e in entries]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for entry in entries:
-        ci = _interval(entry, metric)
+        ci = metric_summary(entry, metric)
         row = []
         if ranked:
             shared = ranks.count(entry["rank"]) > 1

@@ -38,7 +38,7 @@ def rank_target(block: dict[str, Any], signature: str) -> None:
     block["oracles"].sort(key=lambda e: (-_mean(e, metric), e["label"]))
     seed = int(parse_signature(signature).get("seed", 0) or 0)
     tests = _tests(entries, seed)
-    for test, adjusted in zip(tests, holm_adjust([t["p_value"] for t in tests]) if tests else []):
+    for test, adjusted in zip(tests, holm_adjust([t["p_value"] for t in tests])):
         test["p_adjusted"] = adjusted
     block["significance"] = {
         "method": METHOD, "resamples": RESAMPLES, "seed": seed, "correction": "holm", "alpha": ALPHA,
@@ -62,9 +62,14 @@ def rank_target(block: dict[str, Any], signature: str) -> None:
         oracle.update(rank=None, rank_range=None, beats=[], tied_with=[])
 
 
-def _mean(entry: dict[str, Any], metric: str) -> float:
+def metric_summary(entry: dict[str, Any], metric: str) -> dict[str, float]:
+    """An entry's {mean, ci_low, ...} for ``metric`` ("rougeLsum" means its F1, "rouge1.p" precision)."""
     rouge_type, _, key = metric.partition(".")
-    return float(entry["scores"][rouge_type][key or "f"]["mean"])
+    return entry["scores"][rouge_type][key or "f"]
+
+
+def _mean(entry: dict[str, Any], metric: str) -> float:
+    return float(metric_summary(entry, metric)["mean"])
 
 
 def _tests(entries: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:

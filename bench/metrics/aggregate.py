@@ -31,11 +31,17 @@ def aggregate(
     confidence: float = 0.95,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """``{"rouge1": {"f": {"mean": .., "ci_low": .., "ci_high": ..}, ...}, ...}``."""
-    if not scores:
+    return aggregate_matrix(*score_matrix(scores, rouge_types), resamples, seed, confidence)
+
+
+def aggregate_matrix(
+    matrix: np.ndarray, columns: list[str], resamples: int, seed: int, confidence: float = 0.95
+) -> dict[str, dict[str, dict[str, float]]]:
+    """``aggregate`` for scores already in a ``score_matrix``."""
+    if not len(matrix):
         raise ValueError("no scores to aggregate")
-    matrix, columns = score_matrix(scores, rouge_types)
     means = matrix.mean(axis=0)
-    if resamples > 0 and len(scores) > 1:
+    if resamples > 0 and len(matrix) > 1:
         samples = bootstrap_means(matrix, resamples, seed)
         alpha = (1 - confidence) / 2
         low, high = np.quantile(samples, [alpha, 1 - alpha], axis=0)

@@ -236,11 +236,9 @@ def _ngram_overlaps(flat: np.ndarray, lengths: np.ndarray, pred_tid: np.ndarray,
     for shift in range(1, n):
         key = key[:-1] * vocab + flat[shift:] if len(key) else key
     key, text_of = key[valid[: len(key)]], text_of[: len(key)][valid[: len(key)]]
-    if n > 1 and float(vocab) ** n * n_texts >= 2**62:
-        key = np.unique(key, return_inverse=True)[1].ravel()  # dense ids keep products small
     width = int(key.max()) + 1 if len(key) else 1
     if float(width) * max(n_texts, len(pred_tid)) >= 2**62:
-        key = np.unique(key, return_inverse=True)[1].ravel()
+        key = np.unique(key, return_inverse=True)[1].ravel()  # dense ids keep products small
         width = int(key.max()) + 1
     entries, counts = _unique_counts(text_of * width + key)
     entry_text = entries // width

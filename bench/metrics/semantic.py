@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from bench.metrics.significance import resample_counts
+from bench.metrics.aggregate import bootstrap_means
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 
@@ -48,7 +48,7 @@ def similarity_block(
     mean = float(similarities.mean())
     if resamples <= 0 or len(similarities) < 2:
         return {"mean": mean, "ci_low": mean, "ci_high": mean}
-    samples = resample_counts(len(similarities), resamples, seed) @ similarities / len(similarities)
+    samples = bootstrap_means(similarities, resamples, seed)
     alpha = (1 - confidence) / 2
     low, high = np.quantile(samples, [alpha, 1 - alpha])
     return {"mean": mean, "ci_low": float(low), "ci_high": float(high)}

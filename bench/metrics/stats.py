@@ -23,9 +23,6 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-DEFAULT_BUDGETS = {"headline": {"words": 14, "chars": 90}, "standfirst": {"words": 40, "chars": 250}}
-
-
 def length_block(texts: Sequence[str]) -> dict[str, dict[str, float]]:
     words = np.array([len(t.split()) for t in texts], dtype=float)
     chars = np.array([len(t) for t in texts], dtype=float)

@@ -78,6 +78,15 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def rows_by_system(rows: Iterable[dict[str, Any]]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+    """Rows of a predictions or scores file grouped by (summarizer, target), in file order:
+    one pass, where filtering the whole file for each system would be one pass each."""
+    groups: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row.get("summarizer"), row.get("target")), []).append(row)
+    return groups
+
+
 def comparable_config(config: dict[str, Any]) -> dict[str, Any]:
     """The parts of a resolved config that decide what a run computes."""
     return {k: v for k, v in config.items() if k not in NOT_COMPARED}

@@ -14,13 +14,13 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from bench.config import ScoringConfig
-from bench.metrics.aggregate import aggregate, length_stats, score_matrix
+from bench.config import DEFAULT_BUDGETS, ScoringConfig
+from bench.metrics.aggregate import aggregate_matrix, length_stats, score_matrix
 from bench.metrics.fast_rouge import FastRougeScorer
 from bench.metrics.rouge import RougeScorer
 from bench.metrics.signature import signature
 from bench.metrics.significance import holm_adjust, paired_tests
-from bench.metrics.stats import DEFAULT_BUDGETS, summary_stats
+from bench.metrics.stats import summary_stats
 from bench.tokenizers.words import RougeScoreTokenizer
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ def evaluate(
     rows: list[dict[str, Any]] = []
     targets: dict[str, Any] = {}
     matrices: dict[str, dict[str, tuple[list[str], np.ndarray]]] = {}
+    f_columns = [f"{t}.f" for t in scoring.rouge]
     for system, refs, pair_scores in zip(systems, all_refs, per_system):
+        matrix, columns = score_matrix(pair_scores, scoring.rouge)
         rows.extend(
             {"id": i, "target": system.target, "summarizer": system.name, "scores": pair}
             for i, pair in zip(system.ids, pair_scores)
@@ -75,12 +77,10 @@ def evaluate(
         block["systems"][system.name] = {
             **system.info,
             "n": len(system.ids),
-            "scores": aggregate(pair_scores, scoring.rouge, scoring.bootstrap, seed, scoring.confidence),
+            "scores": aggregate_matrix(matrix, columns, scoring.bootstrap, seed, scoring.confidence),
             "lengths": length_stats(system.texts),
             "stats": _stats(scoring, seed, system, refs, bodies, scorer.tokenizer.words),
         }
-        f_columns = [f"{t}.f" for t in scoring.rouge]
-        matrix, columns = score_matrix(pair_scores, scoring.rouge)
         matrices.setdefault(system.target, {})[system.name] = (
             system.ids, matrix[:, [columns.index(c) for c in f_columns]]
         )
@@ -120,7 +120,7 @@ def _score_all(scorer, systems, all_refs, progress) -> list[list[dict[str, Any]]
 
 
 def _stats(scoring, seed, system, refs, bodies, words) -> dict[str, Any]:
-    budget = {**DEFAULT_BUDGETS.get(system.target, DEFAULT_BUDGETS["standfirst"])}
+    budget = DEFAULT_BUDGETS.get(system.target, DEFAULT_BUDGETS["standfirst"])
     if system.target in scoring.budgets:
         budget = scoring.budgets[system.target].model_dump()
     body_texts = None

@@ -31,7 +31,7 @@ from pydantic import Field, field_validator
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
 from bench.errors import ConfigError, UserError
-from bench.models.settings import check_template
+from bench.models.settings import check_per_target_templates, check_template
 from bench.summarizers.common import PerTargetCount, TargetName, per_target_fields
 
 DEFAULT_PROMPTS = {
@@ -75,9 +75,7 @@ class OpenAIChatSettings(SummarizerSettings):
     @field_validator("prompts")
     @classmethod
     def _prompts(cls, value: dict[str, str]) -> dict[str, str]:
-        for target, text in value.items():
-            check_template(text, f"prompts.{target}")
-        return value
+        return check_per_target_templates(value, "prompts")
 
     @field_validator("system")
     @classmethod
