@@ -185,21 +185,27 @@ class HFGenerationSummarizer(Summarizer):
             for i, ids in zip(long, cut["input_ids"]):
                 encoded[i] = ids
         elif long:
+            room = self._body_room(target, budget)
             for i in long:
-                encoded[i] = self._fit_body(bodies[i], target, budget)
+                encoded[i] = self._fit_body(bodies[i], target, budget, room)
         return encoded
 
-    def _fit_body(self, body: str, target: str, budget: int) -> list[int]:
-        """Cut only the body, so that the prompt around it survives and the whole fits ``budget``."""
-        tokenizer = self.loaded.tokenizer
-        special = self.add_special_tokens()
-        overhead = len(tokenizer(self.render("", target), add_special_tokens=special)["input_ids"])
+    def _body_room(self, target: str, budget: int) -> int:
+        """Tokens left for the body once the prompt around it is counted (the same for every article)."""
+        overhead = len(self.loaded.tokenizer(self.render("", target), add_special_tokens=self.add_special_tokens())
+                       ["input_ids"])
         room = budget - overhead
         if room < 1:
             raise ModelError(
                 f"summarizer {self.name}: the {target} prompt alone takes {overhead} tokens, over the input "
                 f"budget of {budget}; shorten the prompt or raise max_input_tokens"
             )
+        return room
+
+    def _fit_body(self, body: str, target: str, budget: int, room: int) -> list[int]:
+        """Cut only the body, so that the prompt around it survives and the whole fits ``budget``."""
+        tokenizer = self.loaded.tokenizer
+        special = self.add_special_tokens()
         pieces = tokenizer(body, add_special_tokens=False, return_offsets_mapping=True)
         offsets = pieces.get("offset_mapping")
         for _ in range(4):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -206,14 +206,6 @@ class RunDirectory:
             raise UserError(f"{self.config_path}: not a run config; the run directory is damaged")
         return data
 
-    def is_locked(self) -> bool:
-        """Whether another process is writing this run right now."""
-        try:
-            with self.lock():
-                return False
-        except RunLocked:
-            return True
-
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the directory's lock; ``RunLocked`` if another process has it."""
@@ -251,11 +243,13 @@ class RunLocked(UserError):
     """A run directory is being written by another process."""
 
 
-def find_unfinished(output: Path, name: str, config: dict[str, Any], fingerprint: str) -> RunDirectory | None:
+def find_unfinished(output: Path, name: str, config: dict[str, Any], fingerprint: str,
+                    stack: ExitStack) -> RunDirectory | None:
     """The newest unfinished, unlocked run of ``name`` under ``output`` that was
     started with the same resolved config (sections in NOT_COMPARED aside) on
     the same articles (dataset ``fingerprint``; a folder without a recorded one,
-    not made by 'bench run', is taken on its config alone)."""
+    not made by 'bench run', is taken on its config alone), locked for this
+    process in ``stack``: taking the lock is the test, so no one can take it between."""
     if not output.is_dir():
         return None
     wanted = comparable_config(config)
@@ -267,10 +261,11 @@ def find_unfinished(output: Path, name: str, config: dict[str, Any], fingerprint
             saved = directory.saved_config()
         except UserError:
             continue
-        if (
-            comparable_config(saved) == wanted
-            and directory.saved_fingerprint() in (None, fingerprint)
-            and not directory.is_locked()
-        ):
-            return directory
+        if comparable_config(saved) != wanted or directory.saved_fingerprint() not in (None, fingerprint):
+            continue
+        try:
+            stack.enter_context(directory.lock())
+        except RunLocked:
+            continue  # another process is writing it
+        return directory
     return None

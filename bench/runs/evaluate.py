@@ -9,6 +9,8 @@ systems scored on the same articles, paired significance tests.
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -67,19 +69,23 @@ def evaluate(
     targets: dict[str, Any] = {}
     matrices: dict[str, dict[str, tuple[list[str], np.ndarray]]] = {}
     f_columns = [f"{t}.f" for t in scoring.rouge]
+    # The statistics compare every output with its article's body: tokenize each body once, not per system.
+    words = lru_cache(maxsize=None)(scorer.tokenizer.words)
+    # Articles per target: every referenced article, even where a system failed on some.
+    n_articles = Counter(key.split("\t", 1)[0] for key in references)
     for system, refs, pair_scores in zip(systems, all_refs, per_system):
         matrix, columns = score_matrix(pair_scores, scoring.rouge)
         rows.extend(
             {"id": i, "target": system.target, "summarizer": system.name, "scores": pair}
             for i, pair in zip(system.ids, pair_scores)
         )
-        block = targets.setdefault(system.target, {"n_articles": len(system.ids), "systems": {}})
+        block = targets.setdefault(system.target, {"n_articles": n_articles[system.target], "systems": {}})
         block["systems"][system.name] = {
             **system.info,
             "n": len(system.ids),
             "scores": aggregate_matrix(matrix, columns, scoring.bootstrap, seed, scoring.confidence),
             "lengths": length_stats(system.texts),
-            "stats": _stats(scoring, seed, system, refs, bodies, scorer.tokenizer.words),
+            "stats": _stats(scoring, seed, system, refs, bodies, words),
         }
         matrices.setdefault(system.target, {})[system.name] = (
             system.ids, matrix[:, [columns.index(c) for c in f_columns]]

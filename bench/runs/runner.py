@@ -22,7 +22,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from tqdm import tqdm
 
@@ -140,16 +140,15 @@ def run(
         dataset = load_dataset_from_config(config.dataset, config.targets, config.seed)
         check_articles(dataset, config.dataset)
         seeds = seed_everything(config.seed)
-        cache = open_cache(config, use_cache, log)
-        if cache is not None:
-            stack.callback(cache.close)
+        cache = RunCache(open_cache(config, use_cache, log), log)
+        stack.callback(cache.close)
         directory, created = open_run_directory(config, dataset.fingerprint, output, resume, fresh, stack, log)
         done = _previous_predictions(directory, config, dataset)
         if done:
             log(f"{len(done)} predictions already in {directory.path} are kept; making the rest")
         try:
             generation_started = time.perf_counter()
-            systems, failures, tallies, cache = generate_all(
+            systems, failures, tallies = generate_all(
                 config, dataset, directory, show_progress, engine, done=done, cache=cache, log=log,
                 after_each_job=ctrl_c.check,
             )
@@ -163,8 +162,6 @@ def run(
             with tqdm(total=total, desc="scoring", unit="pair", disable=not show_progress) as bar:
                 score_rows, targets = evaluate(config.scoring, config.seed, references, systems, progress=bar,
                                                bodies={a.id: a.body for a in dataset.articles})
-            for block in targets.values():  # the dataset's count, even when a system failed on some
-                block["n_articles"] = len(dataset.articles)
             write_jsonl(directory.scores_path, score_rows)
             scoring_seconds = time.perf_counter() - scoring_started
             results = results_record(
@@ -257,9 +254,8 @@ def open_run_directory(
         stack.enter_context(directory.lock())
         return directory, False
     if not fresh:
-        found = find_unfinished(output, config.name, current, fingerprint)
+        found = find_unfinished(output, config.name, current, fingerprint, stack)
         if found is not None:
-            stack.enter_context(found.lock())
             log(f"continuing the unfinished run {found.path} of this config (pass --fresh for a new run)")
             return found, False
     try:
@@ -293,14 +289,15 @@ def generate_all(
     engine: Engine | None = None,
     *,
     done: dict[tuple[str, str, str], str] | None = None,
-    cache: PredictionCache | None = None,
+    cache: RunCache | None = None,
     log: Log = _stderr,
     after_each_job: Callable[[], None] = lambda: None,
-) -> tuple[list[SystemPredictions], list[dict[str, Any]], dict[str, Tally], PredictionCache | None]:
+) -> tuple[list[SystemPredictions], list[dict[str, Any]], dict[str, Tally]]:
     """Every summarizer on every target. Returns the systems to score, the
-    failures, where predictions came from, and the cache (None if it broke).
+    failures, and where predictions came from.
     ``after_each_job`` is called once each job's predictions are written."""
     engine = engine or make_engine(config.engine)
+    cache = cache or RunCache(None, log)
     done = done or {}
     articles = dataset.articles
     batches = [articles[i : i + config.batch_size] for i in range(0, len(articles), config.batch_size)]
@@ -322,9 +319,11 @@ def generate_all(
                         tally.resumed += 1
             bar.update(tally.resumed)
 
-            keys = PredictionKeys(cls, settings, config.seed) if cache is not None else None
-            if cache is not None and keys is not None:
-                cache = _take_from_cache(cache, keys, name, config.targets, articles, outputs, directory, tally, log)
+            # Keys hash the summarizer's code and weights: only worth it when something is left to make.
+            left = any(len(outputs[t]) < len(articles) for t in config.targets)
+            keys = PredictionKeys(cls, settings, config.seed) if cache.active and left else None
+            if keys is not None:
+                _take_from_cache(cache, keys, name, config.targets, articles, outputs, directory, tally)
                 bar.update(tally.hits)
 
             jobs = [
@@ -335,16 +334,15 @@ def generate_all(
             ]
 
             def on_result(job: Job, texts: list[str]) -> None:
-                nonlocal cache
                 directory.append_predictions([
                     {"id": a.id, "target": job.target, "summarizer": name, "prediction": text}
                     for a, text in zip(job.articles, texts)
                 ])
                 outputs[job.target].update((a.id, text) for a, text in zip(job.articles, texts))
                 tally.misses += len(job.articles)
-                if cache is not None and keys is not None:
-                    cache = _store(cache, [(keys.key(job.target, a), t) for a, t in zip(job.articles, texts)],
-                                   settings["type"], log)
+                if keys is not None:
+                    cache.put_many([(keys.key(job.target, a), t) for a, t in zip(job.articles, texts)],
+                                   settings["type"])
                 bar.set_postfix_str(f"{name}/{job.target}")
                 bar.update(len(job.articles))
                 after_each_job()
@@ -379,11 +377,52 @@ def generate_all(
                     continue  # failed on every article: only in results["failures"]
                 info = {"type": settings["type"], "oracle": is_oracle}
                 systems.append(SystemPredictions(name, target, ids, [outputs[target][i] for i in ids], info))
-    return systems, failures, tallies, cache
+    return systems, failures, tallies
+
+
+class RunCache:
+    """The prediction cache as a run uses it. It only saves time, so its first
+    SQLite error is one warning and the run goes on without it."""
+
+    def __init__(self, cache: PredictionCache | None, log: Log) -> None:
+        self._cache = cache
+        self._log = log
+
+    @property
+    def active(self) -> bool:
+        return self._cache is not None
+
+    @property
+    def path(self) -> Path | None:
+        return self._cache.path if self._cache is not None else None
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        if self._cache is not None:
+            try:
+                return self._cache.get_many(keys)
+            except sqlite3.Error as err:
+                self._give_up(err)
+        return {}
+
+    def put_many(self, records: list[tuple[str, str]], summarizer_type: str) -> None:
+        if self._cache is not None:
+            try:
+                self._cache.put_many(records, summarizer_type)
+            except sqlite3.Error as err:
+                self._give_up(err)
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    def _give_up(self, err: Exception) -> None:
+        self._log(f"warning: prediction cache {self.path} failed ({err}); continuing without it")
+        self.close()
 
 
 def _take_from_cache(
-    cache: PredictionCache,
+    cache: RunCache,
     keys: PredictionKeys,
     name: str,
     targets: list[str],
@@ -391,13 +430,9 @@ def _take_from_cache(
     outputs: dict[str, dict[str, str]],
     directory: RunDirectory,
     tally: Tally,
-    log: Log,
-) -> PredictionCache | None:
+) -> None:
     wanted = {keys.key(t, a): (t, a) for t in targets for a in articles if a.id not in outputs[t]}
-    try:
-        found = cache.get_many(wanted)
-    except sqlite3.Error as err:
-        return _cache_broken(cache, err, log)
+    found = cache.get_many(wanted)
     rows = []
     for key, (target, article) in wanted.items():  # dataset order
         if key in found:
@@ -405,21 +440,6 @@ def _take_from_cache(
             rows.append({"id": article.id, "target": target, "summarizer": name, "prediction": found[key]})
     directory.append_predictions(rows)
     tally.hits += len(rows)
-    return cache
-
-
-def _store(cache: PredictionCache, records: list[tuple[str, str]], summarizer_type: str, log: Log) -> PredictionCache | None:
-    try:
-        cache.put_many(records, summarizer_type)
-        return cache
-    except sqlite3.Error as err:
-        return _cache_broken(cache, err, log)
-
-
-def _cache_broken(cache: PredictionCache, err: Exception, log: Log) -> None:
-    log(f"warning: prediction cache {cache.path} failed ({err}); continuing without it")
-    cache.close()
-    return None
 
 
 def run_jobs(
@@ -487,11 +507,11 @@ def canonical_predictions(systems: list[SystemPredictions]) -> list[dict[str, An
     ]
 
 
-def cache_record(config: RunConfig, cache: PredictionCache | None, use_cache: bool, tallies: dict[str, Tally]) -> dict[str, Any]:
+def cache_record(config: RunConfig, cache: RunCache, use_cache: bool, tallies: dict[str, Tally]) -> dict[str, Any]:
     """Where this run's predictions came from (not compared by 'bench reproduce')."""
     return {
         "enabled": bool(use_cache and config.cache.enabled),
-        "path": str(cache.path) if cache is not None else None,
+        "path": str(cache.path) if cache.active else None,
         "hits": sum(t.hits for t in tallies.values()),
         "misses": sum(t.misses for t in tallies.values()),
         "resumed": sum(t.resumed for t in tallies.values()),
