@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from bench.api.metric import ScoreItem, get_metric_class
 from bench.cache import PredictionCache
 from bench.clients.openai_compat import ModelServerError
+from bench.errors import ConfigError
 from bench.metrics.judge import JudgeMetric, JudgeSettings, bradley_terry
 from bench.metrics.judge.tally import binomial_two_sided
 from bench.tokenizers.sentences import split_sentences
@@ -397,3 +398,22 @@ def test_position_bias_p_value_matches_scipy() -> None:
     for k, n in ((0, 1), (3, 10), (5, 10), (61, 100), (400, 1000)):
         assert binomial_two_sided(k, n) == pytest.approx(stats.binomtest(k, n).pvalue, rel=1e-9)
     assert binomial_two_sided(0, 0) is None
+
+
+def test_a_judge_that_echoes_the_key_has_it_blanked_from_results(articles, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "sk-judge-Zq4Xw8Rt2Lp6Vn3Mb7Kc"
+    monkeypatch.setenv("HB_TEST_JUDGE_KEY", key)
+
+    def policy(payload, headers):
+        echoed = headers["Authorization"].removeprefix("Bearer ")
+        return reply(f"A, says {' '.join(echoed.upper())}", payload)  # malformed, and it echoes the key
+
+    with serving(policy) as server:
+        block = judge(server, api_key_env="HB_TEST_JUDGE_KEY", malformed_retries=0).compare(systems_for(articles[:2]))
+        assert set(server.auth) == {f"Bearer {key}"}
+    assert block["unparsed_answers"] and all(row[4] == "A, says ***" for row in block["unparsed_answers"])
+    plain = re.sub(r"[^0-9a-z]", "", json.dumps(block).lower())
+    assert not any(re.sub(r"[^0-9a-z]", "", key.lower())[i : i + 8] in plain for i in range(len(key) - 10))
+    monkeypatch.delenv("HB_TEST_JUDGE_KEY")
+    with pytest.raises(ConfigError, match="HB_TEST_JUDGE_KEY.*not set"):
+        judge(server, api_key_env="HB_TEST_JUDGE_KEY")
