@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from bench import __version__
@@ -27,6 +28,16 @@ from bench.metrics.judge.tally import Ordered, pairwise, position_bias, ranking,
 log = logging.getLogger(__name__)
 CHUNK = 64  # questions asked between two cache writes: an interrupted comparison keeps what it paid for
 MALFORMED_SHOWN = 20  # malformed / refused answers quoted in results, for a look at what went wrong
+
+
+@dataclass(frozen=True)
+class Question:
+    """One ordered question: ``first``'s output shown as A, ``second``'s as B, on one article."""
+
+    first: str
+    second: str
+    one: ScoreItem
+    two: ScoreItem
 
 
 class JudgeMetric(ComparativeMetric):
@@ -72,32 +83,33 @@ class JudgeMetric(ComparativeMetric):
         ]
 
     def compare(self, systems: Mapping[str, Sequence[ScoreItem]]) -> dict[str, Any]:
-        names, target, articles, items = _aligned(systems)
+        names, articles, items = _aligned(systems)
+        target = items[names[0]][articles[0]].target if articles else ""
         if self.settings.show_body and any(items[n][a].body is None for n in names for a in articles):
             raise ValueError("judge: show_body is on but some items have no body; pass bodies or set show_body: false")
         units = [(a, x, y) for a in articles for i, x in enumerate(names) for y in names[i + 1 :]]
         chosen = self._sample(units)
-        questions = [(a, first, second) for a, x, y in chosen for first, second in ((x, y), (y, x))]
-        judgements, usage = self._judge(target, questions, items)
-        records = [Ordered(a, f, s, j) for (a, f, s), j in zip(questions, judgements)]
+        questions = [Question(f, s, items[f][a], items[s][a]) for a, x, y in chosen for f, s in ((x, y), (y, x))]
+        judgements, fresh = self._judge(target, questions)
+        records = [Ordered(q.one.id, q.first, q.second, j) for q, j in zip(questions, judgements)]
         judged = sorted({a for a, _, _ in chosen}, key=articles.index)
-        wins = win_matrices(names, judged, records)
+        s = self.settings
         return {
             "metric": "judge",
             "target": target,
             "signature": "|".join(f"{k}:{v}" for k, v in self.signature()),
-            "model": self.settings.model,
-            "systems": ranking(names, wins, self.settings.bt_prior, self.settings.bootstrap,
-                               self.settings.confidence, self.seed) if len(names) > 1 else {},
+            "model": s.model,
+            "systems": ranking(names, win_matrices(names, judged, records), s.bt_prior, s.bootstrap,
+                               s.confidence, self.seed) if len(names) > 1 else {},
             "pairwise": pairwise(names, records),
             "position_bias": position_bias(records),
             "counts": _counts(records),
             "sample": {
-                "units_total": len(units), "units_judged": len(chosen), "max_pairs": self.settings.max_pairs,
+                "units_total": len(units), "units_judged": len(chosen), "max_pairs": s.max_pairs,
                 "articles": len(judged), "seed": self.seed,
                 "units": [list(u) for u in chosen] if len(chosen) < len(units) else None,
             },
-            "usage": usage,
+            "usage": _usage(judgements, fresh, s),
             "judgements": [[r.article, r.first, r.second, r.judgement.verdict] for r in records],
             "unparsed_answers": [
                 [r.article, r.first, r.second, r.judgement.verdict, r.judgement.answer]
@@ -113,19 +125,17 @@ class JudgeMetric(ComparativeMetric):
         picked = sorted(random.Random(self.seed).sample(range(len(units)), limit))
         return [units[k] for k in picked]
 
-    def _judge(self, target: str, questions: list[tuple[str, str, str]],
-               items: dict[str, dict[str, ScoreItem]]) -> tuple[list[Judgement], dict[str, Any]]:
-        """A verdict per question: identical outputs need none, the cache holds
-        what was asked before, the server is asked the rest (cached as they come)."""
+    def _judge(self, target: str, questions: list[Question]) -> tuple[list[Judgement], set[int]]:
+        """A verdict per question, and which were asked now: identical outputs need
+        none, the cache holds what was asked before, the server is asked the rest."""
         keys = JudgementKeys(self.settings, self.seed_sent, target)
         out: list[Judgement | None] = [None] * len(questions)
         wanted: dict[int, str] = {}
-        for k, (a, first, second) in enumerate(questions):
-            one, two = items[first][a], items[second][a]
-            if one.prediction == two.prediction:
+        for k, q in enumerate(questions):
+            if q.one.prediction == q.two.prediction:
                 out[k] = Judgement("identical")
             else:
-                wanted[k] = keys.key(one, one.prediction, two.prediction)
+                wanted[k] = keys.key(q.one, q.one.prediction, q.two.prediction)
         cache = JudgementCache(self._open_cache())
         found = cache.get_many(set(wanted.values()))
         for k, key in wanted.items():
@@ -135,29 +145,31 @@ class JudgeMetric(ComparativeMetric):
         log.info("judge (%s): %d question(s), %d answered before, %d to ask", target, len(questions),
                  len(questions) - len(missing), len(missing))
         if missing:
-            self._ask_all(target, questions, items, missing, wanted, out, cache)
-        fresh = set(missing)
-        return out, _usage(out, fresh, self.settings)  # type: ignore[arg-type]
+            asked = self._ask_all([questions[k] for k in missing], [wanted[k] for k in missing], cache)
+            for k, judgement in zip(missing, asked):
+                out[k] = judgement
+        return out, set(missing)  # type: ignore[return-value]
 
-    def _ask_all(self, target, questions, items, missing, wanted, out, cache) -> None:  # type: ignore[no-untyped-def]
+    def _ask_all(self, questions: list[Question], keys: list[str], cache: JudgementCache) -> list[Judgement]:
+        """Ask the server, ``concurrency`` at a time, caching each chunk as it is
+        done: an interrupted comparison keeps what it paid for."""
         client = ChatClient(self.settings.server(), self._key, self.seed)
+        out: list[Judgement] = []
         try:
-            for start in range(0, len(missing), CHUNK):
-                chunk = missing[start : start + CHUNK]
-                answers = client.run_all(lambda k: self._ask_one(client, target, questions[k], items), chunk)
-                for k, judgement in zip(chunk, answers):
-                    out[k] = judgement
-                cache.put_many((wanted[k], out[k]) for k in chunk)
+            for start in range(0, len(questions), CHUNK):
+                chunk = questions[start : start + CHUNK]
+                answers = client.run_all(lambda q: self._ask_one(client, q), chunk)
+                cache.put_many(zip(keys[start : start + CHUNK], answers))
+                out.extend(answers)
                 self._update(len(chunk))
         finally:
             client.close()
+        return out
 
-    def _ask_one(self, client: ChatClient, target: str, question: tuple[str, str, str],
-                 items: dict[str, dict[str, ScoreItem]]) -> Judgement:
-        article, first, second = question
-        one, two = items[first][article], items[second][article]
-        shown = Shown(target=target, body=one.body, references=one.references, a=one.prediction, b=two.prediction)
-        where = f"judge, article {article!r} ({target}, {first!r} as A, {second!r} as B)"
+    def _ask_one(self, client: ChatClient, q: Question) -> Judgement:
+        shown = Shown(target=q.one.target, body=q.one.body, references=q.one.references,
+                      a=q.one.prediction, b=q.two.prediction)
+        where = f"judge, article {q.one.id!r} ({q.one.target}, {q.first!r} as A, {q.second!r} as B)"
         return ask(client, self.settings, self.seed_sent, shown, where)
 
     def _open_cache(self) -> PredictionCache | None:
@@ -176,20 +188,18 @@ class JudgeMetric(ComparativeMetric):
             self._cache = None
 
 
-def _aligned(systems: Mapping[str, Sequence[ScoreItem]]) -> tuple[list[str], str, list[str], dict[str, dict[str, ScoreItem]]]:
-    """System names (sorted), the target, the article ids every system has (in the
-    first system's order), and each system's items by id."""
+def _aligned(systems: Mapping[str, Sequence[ScoreItem]]) -> tuple[list[str], list[str], dict[str, dict[str, ScoreItem]]]:
+    """System names (sorted), the article ids every system has (in the first
+    system's order), and each system's items by id. One target at a time."""
     if not systems:
         raise ValueError("judge: compare() needs at least one system")
     names = sorted(systems)
-    items = {n: {item.id: item for item in systems[n]} for n in names}
     targets = {item.target for n in names for item in systems[n]}
     if len(targets) > 1:
         raise ValueError(f"judge: compare() takes one target at a time, got {sorted(targets)}")
-    first = [item.id for item in systems[names[0]]]
-    articles = [a for a in first if all(a in items[n] for n in names)]
-    target = targets.pop() if targets else ""
-    return names, target, articles, items
+    items = {n: {item.id: item for item in systems[n]} for n in names}
+    articles = [item.id for item in systems[names[0]] if all(item.id in items[n] for n in names)]
+    return names, articles, items
 
 
 def _counts(records: Sequence[Ordered]) -> dict[str, int]:
