@@ -329,9 +329,10 @@ def test_the_signature_names_everything_that_changes_a_verdict(articles) -> None
     with serving(shorter) as server:
         base = dict(judge(server).signature())
         other = dict(judge(server, prompts="Pick: {a} or {b}? Article: {body}").signature())
-        assert base["judge"] == "judge-test" and base["seed"] == "3" and base["pairs"] == "all"
-        assert base["prompt"] != other["prompt"]
-        assert dict(judge(server, **{"seed": 9}).signature())["seed"] == "9"  # a fixed seed wins over the run's
+        assert base["judge"] == "judge-test" and base["judge-seed"] == "3" and base["judge-pairs"] == "all"
+        assert base["judge-prompt"] != other["judge-prompt"]
+        assert dict(judge(server, **{"seed": 9}).signature())["judge-seed"] == "9"  # a fixed seed wins over the run's
+        assert all(k == "judge" or k.startswith("judge-") for k in base)  # no clash with other metrics' fields
 
 
 def test_templates_must_agree_with_what_is_shown() -> None:
@@ -415,5 +416,18 @@ def test_a_judge_that_echoes_the_key_has_it_blanked_from_results(articles, monke
     plain = re.sub(r"[^0-9a-z]", "", json.dumps(block).lower())
     assert not any(re.sub(r"[^0-9a-z]", "", key.lower())[i : i + 8] in plain for i in range(len(key) - 10))
     monkeypatch.delenv("HB_TEST_JUDGE_KEY")
-    with pytest.raises(ConfigError, match="HB_TEST_JUDGE_KEY.*not set"):
-        judge(server, api_key_env="HB_TEST_JUDGE_KEY")
+    with serving(policy) as server, pytest.raises(ConfigError, match="HB_TEST_JUDGE_KEY.*not set"):
+        judge(server, api_key_env="HB_TEST_JUDGE_KEY").compare(systems_for(articles[2:3]))
+
+
+def test_a_rerun_from_the_cache_needs_no_key(articles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    systems = systems_for(articles[:2])
+    monkeypatch.setenv("HB_TEST_JUDGE_KEY", "sk-cached-Hn5Tq2Wm8Ys4")
+    with serving(shorter) as server, PredictionCache(tmp_path / "cache") as cache:
+        first = judge(server, api_key_env="HB_TEST_JUDGE_KEY")
+        first.use_cache(cache)
+        one = first.compare(systems)
+        monkeypatch.delenv("HB_TEST_JUDGE_KEY")
+        again = judge(server, api_key_env="HB_TEST_JUDGE_KEY")
+        again.use_cache(cache)
+        assert again.compare(systems)["judgements"] == one["judgements"]

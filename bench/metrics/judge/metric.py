@@ -50,7 +50,6 @@ class JudgeMetric(ComparativeMetric):
 
     def __init__(self, settings: JudgeSettings, seed: int = 0) -> None:
         super().__init__(settings, seed)
-        self._key = read_api_key(settings.api_key_env, "scoring.metrics.judge")
         self.seed_sent = seed if settings.seed is None else settings.seed
         self._cache: PredictionCache | None = None
         self._cache_given = False
@@ -70,17 +69,19 @@ class JudgeMetric(ComparativeMetric):
         )]
 
     def signature(self) -> list[tuple[str, str]]:
+        """Every field prefixed ``judge-`` (the run signature joins all metrics' fields)."""
         s = self.settings
         shown = "+".join(n for n, on in (("body", s.show_body), ("ref", s.show_reference)) if on) or "outputs"
-        return [
-            ("judge", s.model), ("url", s.base_url),
+        fields = [
+            ("url", s.base_url),
             ("prompt", ",".join(f"{t}:{prompt_hash(s, t)[:8]}" for t in ("headline", "standfirst"))),
             ("show", shown), ("body-chars", str(s.max_body_chars)), ("answer", s.answer),
-            ("ties", "yes" if s.allow_ties else "no"), ("temp", str(s.temperature)), ("max-tokens", str(s.max_tokens)),
+            ("ties", "yes" if s.allow_ties else "no"), ("temp", f"{s.temperature:g}"), ("max-tokens", str(s.max_tokens)),
             ("retries", str(s.malformed_retries)), ("seed", str(self.seed_sent)),
-            ("pairs", "all" if s.max_pairs is None else str(s.max_pairs)), ("bt-prior", str(s.bt_prior)),
-            ("bs", str(s.bootstrap)), ("ci", f"{s.confidence * 100:g}"), ("v", __version__),
+            ("pairs", "all" if s.max_pairs is None else str(s.max_pairs)), ("bt-prior", f"{s.bt_prior:g}"),
+            ("bs", str(s.bootstrap)), ("ci", f"{s.confidence * 100:g}"),
         ]
+        return [("judge", s.model)] + [(f"judge-{k}", v) for k, v in fields]
 
     def compare(self, systems: Mapping[str, Sequence[ScoreItem]]) -> dict[str, Any]:
         names, articles, items = _aligned(systems)
@@ -97,7 +98,7 @@ class JudgeMetric(ComparativeMetric):
         return {
             "metric": "judge",
             "target": target,
-            "signature": "|".join(f"{k}:{v}" for k, v in self.signature()),
+            "signature": "|".join(f"{k}:{v}" for k, v in self.signature() + [("v", __version__)]),
             "model": s.model,
             "systems": ranking(names, win_matrices(names, judged, records), s.bt_prior, s.bootstrap,
                                s.confidence, self.seed) if len(names) > 1 else {},
@@ -153,7 +154,9 @@ class JudgeMetric(ComparativeMetric):
     def _ask_all(self, questions: list[Question], keys: list[str], cache: JudgementCache) -> list[Judgement]:
         """Ask the server, ``concurrency`` at a time, caching each chunk as it is
         done: an interrupted comparison keeps what it paid for."""
-        client = ChatClient(self.settings.server(), self._key, self.seed)
+        # The key is read only when there is something to ask: a re-run from the cache needs none.
+        key = read_api_key(self.settings.api_key_env, "scoring.metrics.judge")
+        client = ChatClient(self.settings.server(), key, self.seed)
         out: list[Judgement] = []
         try:
             for start in range(0, len(questions), CHUNK):
