@@ -16,11 +16,12 @@ from pydantic import Field
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
 from bench.models.loading import ModelError, resolve_device
-from bench.summarizers.common import body_sentences, for_target
+from bench.api.per_target import PerTargetCount, per_target
+from bench.summarizers.common import body_sentences
 
 
 class EmbeddingSettings(SummarizerSettings):
-    sentences: int | dict[str, int] = Field(default_factory=lambda: {"headline": 1, "standfirst": 1})
+    sentences: PerTargetCount = per_target(1)
     # MMR weight on closeness to the centroid (1.0: no redundancy penalty).
     mmr_lambda: float = Field(default=0.5, ge=0.0, le=1.0)
     device: str = Field(default="cpu", pattern=r"^(auto|cpu|mps|cuda(:\d+)?)$")
@@ -82,7 +83,7 @@ class EmbeddingSummarizer(Summarizer):
         )
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
-        k = for_target(self.settings.sentences, target)
+        k = self.settings.sentences[target]
         split = [body_sentences(a) for a in articles]
         self._embed_missing(articles, split)
         return [self._select(s, self._cache[(a.id, a.body)], k) for a, s in zip(articles, split)]
