@@ -51,6 +51,9 @@ class HFModelSettings(SummarizerSettings):
                 if not isinstance(item, dict):
                     raise ValueError(f"generation.{key} must be a mapping of generate() arguments")
                 bad = RESERVED_GENERATION_KEYS & set(item)
+            elif isinstance(item, dict):
+                # Only a target takes a mapping here; anything else is a misspelt target.
+                raise ValueError(f"{key!r} is not a target; only {' or '.join(TARGETS)} takes a mapping of generate() arguments")
             else:
                 bad = RESERVED_GENERATION_KEYS & {key}
             if bad:
