@@ -15,9 +15,9 @@ import os
 import sqlite3
 from pathlib import Path
 
+from bench.cache.paths import CACHE_ENV, DB_NAME
 from bench.errors import UserError
 
-CACHE_ENV = "HEADLINE_BENCH_CACHE"
 _ELSEWHERE = f"set {CACHE_ENV} (or cache.dir) to a folder"
 _FULL_CODES = {errno.ENOSPC, errno.EDQUOT}
 SQLITE_FULL = 13
@@ -68,8 +68,6 @@ def _read_only(directory: Path) -> bool:
 
 def diagnose(directory: Path, err: BaseException) -> tuple[str, str]:
     """(kind, one line): what is wrong with the cache in ``directory``, and what to do."""
-    from bench.cache.store import DB_NAME
-
     database = directory / DB_NAME
     text = " ".join(str(err).split()) or type(err).__name__
     full = ("full", f"the disk holding {directory} is full; free space there, or {_ELSEWHERE} on another disk")

@@ -5,14 +5,11 @@ never blocked, a crash mid-write rolls the transaction back, and the standard
 library has it. Measured with ``benchmarks/cache_concurrency.py``: two
 processes writing the same cache at once lose no record and leave it intact.
 (SQLite's locking needs a local file system; do not put the cache on NFS.)
-
-Where it lives: ``$HEADLINE_BENCH_CACHE`` if set, else ``cache.dir`` in the
-config, else ``$XDG_CACHE_HOME/headline-bench`` or ``~/.cache/headline-bench``.
+Where it lives: ``paths.py``; what a failure means and what to do: ``problems.py``.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from datetime import datetime, timezone
@@ -20,23 +17,11 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
-from bench.cache.problems import CACHE_ENV, CacheError, cache_error
+from bench.cache.paths import CACHE_ENV, DB_NAME, default_cache_dir, resolve_cache_dir
+from bench.cache.problems import CacheError, cache_error
 
 __all__ = ["CACHE_ENV", "DB_NAME", "CacheError", "PredictionCache", "default_cache_dir", "resolve_cache_dir"]
-DB_NAME = "predictions.sqlite3"
 _CHUNK = 500  # keys per SELECT, below SQLite's variable limit
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "headline-bench"
-
-
-def resolve_cache_dir(configured: str | None = None) -> Path:
-    """The environment variable wins over the config, which wins over the default."""
-    chosen = os.environ.get(CACHE_ENV) or configured
-    return Path(chosen).expanduser() if chosen else default_cache_dir()
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 
