@@ -34,7 +34,7 @@ class CacheError(sqlite3.OperationalError, UserError):
         self.kind = kind
 
 
-def _blocking_file(directory: Path) -> Path | None:
+def blocking_file(directory: Path) -> Path | None:
     """``directory`` or the first of its parents that exists as something other than a folder."""
     for path in [directory, *directory.parents]:
         if path.exists() or path.is_symlink():
@@ -73,7 +73,7 @@ def diagnose(directory: Path, err: BaseException) -> tuple[str, str]:
     full = ("full", f"the disk holding {directory} is full; free space there, or {_ELSEWHERE} on another disk")
     if _says_full(err):
         return full
-    blocking = _blocking_file(directory)
+    blocking = blocking_file(directory)
     if blocking is not None:
         return "not-a-folder", f"{blocking} is a file, not a folder; move it out of the way, or {_ELSEWHERE}"
     if database.is_dir():

@@ -21,13 +21,13 @@ def main(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bench.cache import PredictionCache, resolve_cache_dir
-    from bench.cache.problems import CacheError, explain
+    from bench.cache.problems import CacheError, blocking_file, explain
     from bench.cache.store import DB_NAME
     from bench.errors import UserError
 
     directory = Path(args.dir).expanduser() if args.dir else resolve_cache_dir()
     database = directory / DB_NAME
-    if (directory.exists() and not directory.is_dir()) or database.is_dir():
+    if blocking_file(directory) is not None or database.is_dir():
         raise UserError(explain(directory, NotADirectoryError(str(directory))))
     if not database.is_file():
         print(f"no prediction cache at {directory} (0 predictions)")
