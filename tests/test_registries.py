@@ -87,7 +87,9 @@ def test_a_builtin_added_to_pyproject_works_without_reinstalling(tmp_path: Path)
     listing = bench_from(checkout, "list")
     assert listing.returncode == 0, listing.stderr
     assert "the first body line, shouted" in listing.stdout
-    assert "prediction words over reference words; keys: len-ratio (ratio)" in listing.stdout
+    lines = listing.stdout.splitlines()
+    assert any(line.split()[0] == "len-ratio" and "prediction words over reference words" in line for line in lines)
+    assert "    len-ratio    len-ratio (ratio, beside the ranks)" in lines  # its score key, on a line of its own
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -103,14 +103,13 @@ def _about(origin: str, loaded: Any, module_first: bool) -> tuple[str, bool]:
     return info.about, info.is_oracle
 
 
-def _line(name: str, origin: str, loaded: Any, oracle_flag: bool = False, extra: str = "",
-          module_first: bool = False) -> str:
+def _line(name: str, origin: str, loaded: Any, oracle_flag: bool = False, module_first: bool = False) -> str:
     if isinstance(loaded, BaseException):
         return f"  {name:<14} (cannot load: {_one_line(loaded)})  <{origin}>"
     about, is_oracle = _about(origin, loaded, module_first)
     if oracle_flag and is_oracle:
         about += " [oracle]"
-    return f"  {name:<14} {about}{extra}  <{origin}>"
+    return f"  {name:<14} {about}  <{origin}>"
 
 
 def _one_line(err: BaseException) -> str:
@@ -119,6 +118,7 @@ def _one_line(err: BaseException) -> str:
 
 
 def _print_metrics(full: bool) -> None:
+    """Each metric on a line, then each of its score keys on a line of its own."""
     from bench.api.metric import _registered, get_metric_class, metric_types
 
     types = metric_types()
@@ -126,11 +126,15 @@ def _print_metrics(full: bool) -> None:
         loaded = _registered.get(name)
         if loaded is None and (full or _cheap(origin)):
             loaded = _load(get_metric_class, name)
-        print(_line(name, origin, loaded, extra=_keys(loaded)))
+        print(_line(name, origin, loaded))
+        for key_line in _keys(loaded):
+            print(key_line)
     if "rouge" not in types:  # ROUGE is built into scoring until it registers as a metric
         from bench.config import ROUGE_TYPES
 
-        print(f"  {'rouge':<14} built in: {', '.join(ROUGE_TYPES)} (scoring.rouge); precision, recall, F1")
+        print(f"  {'rouge':<14} ROUGE, built into scoring (scoring.rouge lists the types)")
+        for rouge_type in ROUGE_TYPES:
+            print(f"    {rouge_type:<12} precision, recall, F1 (p/r/f)")
 
 
 def _cheap(origin: str) -> bool:
@@ -142,13 +146,17 @@ def _cheap(origin: str) -> bool:
     return all(lib in CHEAP_LIBRARIES or lib in sys.modules for lib in libraries)
 
 
-def _keys(cls: Any) -> str:
-    """``; keys: rouge1 (p/r/f, ranked), ...`` for a metric class built with default settings."""
+def _keys(cls: Any) -> list[str]:
+    """A line per score key of a metric class built with default settings."""
     if not isinstance(cls, type):
-        return ""
+        return []
     try:
         keys = cls(cls.Settings()).keys()
     except Exception:  # noqa: BLE001 - settings without defaults: keys depend on them
-        return "; keys depend on its settings"
-    shown = [f"{k.name} ({'/'.join(k.columns)}{', ranked' if k.rankable else ''})" for k in keys]
-    return f"; keys: {', '.join(shown)}" if shown else ""
+        return [f"    {'(keys)':<12} depend on its settings"]
+    lines = []
+    for key in keys:
+        about = key.description or key.label or key.name
+        ranked = ", may rank" if key.rankable else ", beside the ranks"
+        lines.append(f"    {key.name:<12} {about} ({'/'.join(key.columns)}{ranked})")
+    return lines
