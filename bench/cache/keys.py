@@ -8,9 +8,9 @@ target. Per article, the key adds the id and body (what a summarizer sees) and,
 for an oracle, the references it reads.
 
 Its code is derived, never listed by hand: the source of the modules defining
-the class and its bases, and of every module they import, transitively (lazy
-imports inside functions too), within ``bench`` and the summarizer's own
-top-level package (``bench.api.introspect`` reads the imports from the files).
+the class and its bases (and of the engine module that hands it articles), and
+of every module they import, transitively (lazy imports inside functions too),
+within ``bench`` and the summarizer's own top-level package (``bench.api.introspect`` reads the imports from the files).
 A helper moved into a new module is then covered as soon as a summarizer
 imports it. Other libraries it imports count by their installed version
 (transformers, torch, ...).
@@ -34,6 +34,8 @@ from bench.api.summarizer import Summarizer
 
 CACHE_FORMAT = 2
 PROJECT_PACKAGE = "bench"
+# The code that hands articles to every summarizer (what it may see of them).
+CALLER = "bench.engines.local"
 
 
 def _digest(value: Any) -> str:
@@ -42,8 +44,9 @@ def _digest(value: Any) -> str:
 
 
 def _roots(cls: type) -> list[str]:
-    """The modules defining ``cls`` and its base classes below ``Summarizer``."""
-    modules: list[str] = []
+    """The modules defining ``cls`` and its base classes below ``Summarizer``,
+    and the engine code that calls it."""
+    modules: list[str] = [CALLER]
     for klass in cls.__mro__:
         if klass in (Summarizer, object) or klass.__module__ in ("abc", "builtins"):
             continue
@@ -72,9 +75,8 @@ def code_fingerprint(cls: type) -> str | None:
     machinery) recomputes its cached outputs. None when its source is not on
     disk (a class typed into a REPL): then only the other parts key it."""
     modules = code_modules(cls)
-    roots = set(_roots(cls))
-    if not roots & set(modules):
-        return None
+    if cls.__module__ not in modules:
+        return None  # the class's own source is nowhere on disk
     digest = hashlib.sha256()
     for name, path in modules.items():
         try:
