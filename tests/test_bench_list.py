@@ -108,3 +108,12 @@ def test_a_broken_plugin_does_not_hide_the_others(monkeypatch: pytest.MonkeyPatc
     assert any(line.split()[0] == "broken" and "cannot load: No module named 'no_such_module_here'" in line
                for line in full)
     assert any(line.split()[0] == "lead" for line in full)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`bench list | head -3`: the pipe closes before everything is written."""
+    proc = subprocess.Popen([sys.executable, "-m", "bench", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before bench writes a line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and err == ""

@@ -39,31 +39,32 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from bench.api.registry import entry_point_values
-    from bench.api.summarizer import _registered as registered_summarizers
     from bench.api.summarizer import get_summarizer_class, summarizer_types
+    from bench.tokenizers.registry import get_tokenizer_class, tokenizer_types
 
     full = bool(getattr(args, "full", False))
     print("summarizers:")
-    for name, origin in summarizer_types().items():
-        loaded = registered_summarizers.get(name) or (_load(get_summarizer_class, name) if full else None)
-        print(_line(name, origin, loaded, oracle_flag=True))
+    _print_section(summarizer_types(), get_summarizer_class if full else None, oracle_flag=True)
     print("dataset formats (dataset.format):")
     formats = entry_point_values("bench.formats")
-    for name, about in (formats or BUILTIN_FORMATS).items():
-        print(_line(name, about, None, module_first=True) if formats else f"  {name:<14} {about}")
+    if formats:
+        _print_section(formats, None, module_first=True)
+    for name, about in ({} if formats else BUILTIN_FORMATS).items():
+        print(f"  {name:<14} {about}")
     print("metrics (scoring):")
     _print_metrics(full)
     print("tokenizers (scoring.tokenizer):")
-    from bench.tokenizers.registry import _registered as registered_tokenizers
-    from bench.tokenizers.registry import get_tokenizer_class, tokenizer_types
-
-    for name, origin in tokenizer_types().items():
-        loaded = registered_tokenizers.get(name) or (_load(get_tokenizer_class, name) if full else None)
-        print(_line(name, origin, loaded))
+    _print_section(tokenizer_types(), get_tokenizer_class if full else None)
     print("engines (engine.type):")
-    for name, origin in (entry_point_values("bench.engines") or BUILTIN_ENGINES).items():
-        print(_line(name, origin, None, module_first=True))
+    _print_section(entry_point_values("bench.engines") or BUILTIN_ENGINES, None, module_first=True)
     return 0
+
+
+def _print_section(types: dict[str, str], lookup: Callable[[str], Any] | None, **options: bool) -> None:
+    """A line per registered name; ``lookup`` (with --full) imports each one first."""
+    for name, origin in types.items():
+        loaded = _load(lookup, name) if lookup is not None else None
+        print(_line(name, origin, loaded, **options))
 
 
 def _load(lookup: Callable[[str], Any], name: str) -> Any:
@@ -119,11 +120,11 @@ def _one_line(err: BaseException) -> str:
 
 def _print_metrics(full: bool) -> None:
     """Each metric on a line, then each of its score keys on a line of its own."""
-    from bench.api.metric import _registered, get_metric_class, metric_types
+    from bench.api.metric import get_metric_class, metric_types
 
     types = metric_types()
     for name, origin in types.items():
-        loaded = _registered.get(name)
+        loaded = _already_imported(origin)
         if loaded is None and (full or _cheap(origin)):
             loaded = _load(get_metric_class, name)
         print(_line(name, origin, loaded))
