@@ -16,19 +16,15 @@ max_tokens, first_line) is a setting, so the prediction cache keys on it.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-from functools import lru_cache
 from typing import Any, Sequence
 
 from pydantic import Field, field_validator
 
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.clients import openai_compat, redact
+from bench.api.per_target import PerTargetCount, TargetName, per_target_fields
+from bench.api.prompts import check_per_target_templates, check_template
 from bench.clients.openai_compat import ChatClient, ModelServerError, ServerOptions, check_base_url, read_api_key
-from bench.models.settings import check_per_target_templates, check_template
-from bench.summarizers.common import PerTargetCount, TargetName, per_target_fields
 
 __all__ = ["ModelServerError", "OpenAIChatSettings", "OpenAIChatSummarizer"]
 
@@ -95,11 +91,6 @@ class OpenAIChatSummarizer(Summarizer):
     def uses_seed(cls, settings: OpenAIChatSettings) -> bool:  # type: ignore[override]
         return settings.seed is None  # then the run's seed is sent
 
-    @classmethod
-    def cache_identity(cls, settings: OpenAIChatSettings) -> dict[str, Any]:  # type: ignore[override]
-        """The shared client's code: it shapes answers (the key is blanked out of them)."""
-        return {"client": _client_code()}
-
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
         return self._client.run_all(lambda article: self._one(article, target), articles)
 
@@ -136,10 +127,3 @@ class OpenAIChatSummarizer(Summarizer):
             text = text.split("\n", 1)[0].strip()
         return text
 
-
-@lru_cache(maxsize=None)
-def _client_code() -> str:
-    digest = hashlib.sha256()
-    for module in (openai_compat, redact):
-        digest.update(inspect.getsource(module).encode("utf-8"))
-    return digest.hexdigest()[:16]

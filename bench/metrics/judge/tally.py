@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from bench.metrics.judge import bradley_terry
+from bench.metrics.judge.bradley_terry import fit, fit_many, resample_wins
 from bench.metrics.judge.store import DECISIVE, Judgement
 
 
@@ -70,11 +70,11 @@ def ranking(systems: Sequence[str], wins: np.ndarray, prior: float, resamples: i
     """Per system: comparisons, wins, win rate and Bradley-Terry strength, each with
     its bootstrap interval, and a rank: 1 + the systems whose whole interval lies above."""
     total = wins.sum(axis=0)
-    strength = bradley_terry.fit(total, prior)
+    strength = fit(total, prior)
     boot_bt, boot_wr = [], []
-    for chunk in bradley_terry.resample_wins(wins, resamples, seed):
+    for chunk in resample_wins(wins, resamples, seed):
         warm = np.broadcast_to(strength, chunk.shape[:2])
-        boot_bt.append(bradley_terry.fit_many(chunk, prior, warm))
+        boot_bt.append(fit_many(chunk, prior, warm))
         boot_wr.append(_win_rates(chunk))
     rates = _win_rates(total)
     tail = (1 - confidence) / 2 * 100
