@@ -38,6 +38,6 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"bench: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # a run's SIGTERM arrives as one too, with its number
         print("bench: interrupted; what was written so far is kept", file=sys.stderr)
-        return 130
+        return 128 + getattr(stop, "signum", 2)
