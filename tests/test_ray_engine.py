@@ -125,3 +125,59 @@ def test_without_ray_asking_for_it_is_one_line(
     # headline-bench is on no package index: the hint is the command that works from a checkout.
     assert "\n" not in err and "engine.type: ray" in err and "pip install -e '.[ray]'" in err
     assert "pip install 'headline-bench[ray]'" not in err
+
+
+def test_a_ray_run_records_the_truncation_counts_a_local_run_records(
+        ray_instance: Any, tiny_seq2seq_path: Path, shared_data: Path, tmp_path: Path) -> None:
+    """What a model summarizer's stats() counts travels back from the workers, per job kept."""
+    model = {**seq2seq_settings(tiny_seq2seq_path), "max_input_tokens": 48}
+    config = {
+        "seed": 5,
+        "dataset": {"source": str(shared_data / "wikinews_en.jsonl"), "limit": 8},
+        "batch_size": 3,
+        "summarizers": [model],
+        "scoring": {"bootstrap": 20},
+        "cache": {"enabled": False},
+    }
+    local = run_cli(config, tmp_path, "local")
+    on_ray = run_cli({**config, "engine": {"type": "ray", "workers": 2}}, tmp_path, "ray")
+    counts = [json.loads((d / "results.json").read_text())["cache"]["by_summarizer"]["tiny-t5"]["model"]
+              for d in (local, on_ray)]
+    assert counts[0] == counts[1]
+    assert counts[0]["inputs"] == 16 and 0 < counts[0]["truncated"] <= 16 and counts[0]["input_limit"] == 48
+    assert (on_ray / "predictions.jsonl").read_bytes() == (local / "predictions.jsonl").read_bytes()
+
+
+def test_a_failing_article_on_ray_is_retried_in_the_worker_without_a_reload(
+        ray_instance: Any, tmp_path: Path, bbc: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
+    tests = str(Path(__file__).resolve().parent)
+    monkeypatch.setenv("BENCH_PLUGINS", "bench_test_plugins")  # the workers find the test summarizers by name
+    monkeypatch.setenv("PYTHONPATH", tests)
+    jobs = [Job(t, bbc[i : i + 4]) for t in ("headline", "standfirst") for i in (0, 4, 8)]
+    builds = {"local": tmp_path / "local.txt", "ray": tmp_path / "ray.txt"}
+    settings = {"name": "flaky", "type": "test-slow", "fail_on": [bbc[5].id]}
+    local = list(LocalEngine().generate({**settings, "builds": str(builds["local"])}, 3, jobs))
+    on_ray = list(make_engine(engine_config({"type": "ray", "workers": 2}))
+                  .generate({**settings, "builds": str(builds["ray"])}, 3, jobs))
+    assert [(r.texts, [(f.index, f.reason()) for f in r.failures]) for r in on_ray] == \
+        [(r.texts, [(f.index, f.reason()) for f in r.failures]) for r in local]
+    assert [r.texts.count(None) for r in on_ray] == [0, 1, 0, 0, 1, 0]
+    assert len(builds["local"].read_text().splitlines()) == 1
+    assert len(builds["ray"].read_text().splitlines()) == 2  # once per worker, never again after the failure
+
+
+def test_a_worker_that_cannot_be_placed_fails_at_once_in_one_line(
+        ray_instance: Any, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """The README's cluster command on a machine without GPUs: no wait at 0/N, one line."""
+    gpus = ray_instance.cluster_resources().get("GPU", 0)
+    config = tmp_path / "c.yaml"
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    config.write_text(yaml.safe_dump({
+        "name": "c", "dataset": {"source": str(seeds)}, "summarizers": [{"name": "lead", "type": "lead"}],
+        "engine": {"type": "ray", "num_gpus_per_worker": gpus + 1}, "cache": {"enabled": False},
+    }), encoding="utf-8")
+    assert cli_main(["run", str(config), "--output", str(tmp_path / "runs"), "--quiet"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"bench: error: engine.num_gpus_per_worker: {gpus + 1:g}: no worker can be placed")
+    assert "set engine.num_gpus_per_worker: 0 to run on CPUs" in line
+    assert list((tmp_path / "runs").iterdir()) == []  # nothing was made, so nothing is left behind

@@ -187,7 +187,8 @@ class RayEngine(Engine):
             ray.init(num_cpus=max(os.cpu_count() or 1, need), **quiet)
 
     def _start_workers(self, settings: dict[str, Any], seed: int, count: int) -> list[Any]:
-        plugins = os.environ.get(PLUGINS_ENV)  # plugin modules must import by name on the workers too
+        # Plugin modules must import by name on the workers too (from where this process finds them).
+        plugins = os.environ.get(PLUGINS_ENV)
         options: dict[str, Any] = {
             "num_cpus": self.settings.num_cpus_per_worker,
             "num_gpus": self.settings.num_gpus_per_worker,
@@ -195,7 +196,8 @@ class RayEngine(Engine):
             "max_task_retries": 1,
         }
         if plugins:
-            options["runtime_env"] = {"env_vars": {PLUGINS_ENV: plugins}}
+            path = os.environ.get("PYTHONPATH")
+            options["runtime_env"] = {"env_vars": {PLUGINS_ENV: plugins, **({"PYTHONPATH": path} if path else {})}}
         worker = self.ray.remote(_Worker)
         return [worker.options(**options).remote(settings, seed) for _ in range(count)]
 
