@@ -108,7 +108,7 @@ def engine_config(value: Any) -> EngineSettings:
     ``engine: ray`` is short for ``{type: ray}``). A setting that belongs to
     another engine is an error that says which. Outputs are the same on every
     engine, so the engine is not part of the signature."""
-    from bench.api.engine import engine_config_adapter, engine_settings_by_type
+    from bench.api.engine import broken_engines, engine_config_adapter, engine_settings_by_type
 
     if isinstance(value, EngineSettings):
         return value
@@ -119,6 +119,10 @@ def engine_config(value: Any) -> EngineSettings:
     value = {"type": "local", **value}
     if value == LEGACY_LOCAL_ENGINE:
         value = {"type": "local"}
+    broken = broken_engines().get(str(value["type"]))
+    if broken is not None:
+        raise _at("engine.type", f"engine {value['type']!r} cannot be loaded ({broken}); "
+                                 "reinstall the package that provides it")
     try:
         return engine_config_adapter().validate_python(value)
     except ValidationError as err:

@@ -115,11 +115,11 @@ class EchoEngine(Engine):
 @pytest.fixture
 def echo_engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setitem(engine_api._registered, "test-echo", EchoEngine)
-    engine_api.engine_config_adapter.cache_clear()
+    engine_api.forget_loaded_engines()
     EchoEngine.jobs_seen = 0
     yield
     monkeypatch.undo()
-    engine_api.engine_config_adapter.cache_clear()
+    engine_api.forget_loaded_engines()
 
 
 def test_a_registered_engine_is_chosen_by_type_with_its_own_settings(echo_engine: None, tmp_path: Path,
@@ -144,7 +144,22 @@ def test_register_engine_makes_it_configurable(monkeypatch: pytest.MonkeyPatch) 
         assert engine_config({"type": "test-echo"}) == EchoSettings()
     finally:
         monkeypatch.undo()
-        engine_api.engine_config_adapter.cache_clear()
+        engine_api.forget_loaded_engines()
+
+
+def test_an_engine_that_cannot_be_imported_breaks_only_configs_that_ask_for_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data: Path) -> None:
+    monkeypatch.setitem(engine_api.BUILTIN_ENGINES, "test-broken", "no_such_module_here:Engine")
+    engine_api.forget_loaded_engines()
+    try:
+        assert load_config(config_file(tmp_path, data)).engine == LocalSettings()
+        with pytest.raises(ConfigError, match=r"engine.type: engine 'test-broken' cannot be loaded "
+                                              r"\(ModuleNotFoundError: No module named 'no_such_module_here'\); "
+                                              r"reinstall the package that provides it$"):
+            load_config(config_file(tmp_path, data, engine="test-broken"))
+    finally:
+        monkeypatch.undo()
+        engine_api.forget_loaded_engines()
 
 
 # -- what an engine reports -------------------------------------------------------------------------

@@ -150,7 +150,7 @@ def register_engine(type_name: str) -> Callable[[E], E]:
 
     def decorate(cls: E) -> E:
         _registered[type_name] = cls
-        engine_config_adapter.cache_clear()
+        forget_loaded_engines()
         return cls
 
     return decorate
@@ -179,14 +179,41 @@ def get_engine_class(type_name: str) -> type[Engine]:
 
 
 @lru_cache(maxsize=1)
+def _loaded_settings() -> tuple[dict[str, type[EngineSettings]], dict[str, str]]:
+    """Every registered engine's settings model by name, and why any that
+    cannot be imported failed (a broken plugin must not break every config)."""
+    found: dict[str, type[EngineSettings]] = {}
+    broken: dict[str, str] = {}
+    for name in engine_types():
+        try:
+            found[name] = get_engine_class(name).Settings
+        except Exception as err:  # noqa: BLE001 - reported when that engine is asked for
+            broken[name] = f"{type(err).__name__}: {err}"
+    return found, broken
+
+
+def engine_settings_by_type() -> dict[str, type[EngineSettings]]:
+    return _loaded_settings()[0]
+
+
+def broken_engines() -> dict[str, str]:
+    """Registered engines whose module cannot be imported, with the reason."""
+    return _loaded_settings()[1]
+
+
 def engine_config_adapter() -> TypeAdapter[Any]:
     """The ``engine:`` section's type: the union of every registered engine's
     settings, discriminated by ``type``."""
-    settings = tuple(get_engine_class(name).Settings for name in engine_types())
+    return _adapter(tuple(engine_settings_by_type().values()))
+
+
+@lru_cache(maxsize=4)
+def _adapter(settings: tuple[type[EngineSettings], ...]) -> TypeAdapter[Any]:
     if len(settings) == 1:
         return TypeAdapter(settings[0])
     return TypeAdapter(Annotated[Union[settings], Field(discriminator="type")])  # type: ignore[valid-type]
 
 
-def engine_settings_by_type() -> dict[str, type[EngineSettings]]:
-    return {name: get_engine_class(name).Settings for name in engine_types()}
+def forget_loaded_engines() -> None:
+    """Look the registry up afresh (after registering or removing an engine)."""
+    _loaded_settings.cache_clear()
