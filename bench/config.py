@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from bench.api.article import TARGETS
-from bench.api.engine import EngineSettings
+from bench.api.engine import EngineSettings, broken_engines, engine_config_adapter, engine_settings_by_type
 from bench.errors import ConfigError, UnknownNameError, UserError
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -108,8 +108,6 @@ def engine_config(value: Any) -> EngineSettings:
     ``engine: ray`` is short for ``{type: ray}``). A setting that belongs to
     another engine is an error that says which. Outputs are the same on every
     engine, so the engine is not part of the signature."""
-    from bench.api.engine import broken_engines, engine_config_adapter, engine_settings_by_type
-
     if isinstance(value, EngineSettings):
         return value
     if isinstance(value, str):
