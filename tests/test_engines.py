@@ -149,7 +149,15 @@ def test_register_engine_makes_it_configurable(monkeypatch: pytest.MonkeyPatch) 
 
 def test_an_engine_that_cannot_be_imported_breaks_only_configs_that_ask_for_it(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data: Path) -> None:
-    monkeypatch.setitem(engine_api.BUILTIN_ENGINES, "test-broken", "no_such_module_here:Engine")
+    from bench.api import registry
+
+    declared = registry.entry_point_values
+
+    def with_broken(group: str) -> dict[str, str]:  # as a plugin package whose module is gone would declare it
+        return {**declared(group), **({"test-broken": "no_such_module_here:Engine"} if group == "bench.engines" else {})}
+
+    monkeypatch.setattr(registry, "entry_point_values", with_broken)
+    monkeypatch.setattr(engine_api, "entry_point_values", with_broken)
     engine_api.forget_loaded_engines()
     try:
         assert load_config(config_file(tmp_path, data)).engine == LocalSettings()

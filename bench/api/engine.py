@@ -8,7 +8,7 @@ every engine reports the same things, and the runner never asks an engine what
 it happens to have.
 
 Engines register through the ``bench.engines`` entry-point group (the
-built-ins too, see ``pyproject.toml``); an engine is one file: a subclass of
+built-ins too, see ``pyproject.toml`` and ``bench.api.registry``); an engine is one file: a subclass of
 ``Engine`` with a ``Settings`` model whose ``type`` is a ``Literal`` of its
 name. A config's ``engine:`` section is validated as the discriminated union of
 every registered engine's settings, keyed on ``type``, so a setting that does
@@ -17,22 +17,18 @@ not apply to the chosen engine is a config error.
 
 from __future__ import annotations
 
-import importlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import entry_points
 from typing import Annotated, Any, Callable, ClassVar, Iterable, Iterator, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from bench.api.article import Article
+from bench.api.registry import entry_point_values, load_entry_point, load_env_plugins, missing_hint
 from bench.errors import UnknownNameError
 
 ENTRY_POINT_GROUP = "bench.engines"
-# The built-ins, found even where the installed package metadata predates them
-# (an editable install made before an engine was added): no reinstall needed.
-BUILTIN_ENGINES = {"local": "bench.engines.local:LocalEngine", "ray": "bench.engines.ray_engine:RayEngine"}
 # Keys of a summarizer's stats() that count work and add up across jobs;
 # every other key describes how it ran (device, dtype) and the latest wins.
 COUNTERS = ("inputs", "truncated")
@@ -158,23 +154,23 @@ def register_engine(type_name: str) -> Callable[[E], E]:
 
 def engine_types() -> dict[str, str]:
     """Every registered engine name, mapped to where it comes from (not imported)."""
-    found = dict(BUILTIN_ENGINES)
-    found.update({ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)})
+    load_env_plugins()
+    found = entry_point_values(ENTRY_POINT_GROUP)
     found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
     return dict(sorted(found.items()))
 
 
 def get_engine_class(type_name: str) -> type[Engine]:
     """Look an engine up by name; only the one asked for is imported."""
+    load_env_plugins()
     if type_name in _registered:
         return _registered[type_name]
-    where = engine_types().get(type_name)
-    if where is None:
-        raise UnknownNameError(f"unknown engine type {type_name!r}; registered engines: {', '.join(engine_types())}")
-    module, _, name = where.partition(":")
-    cls = getattr(importlib.import_module(module), name)
+    cls = load_entry_point(ENTRY_POINT_GROUP, type_name)
+    if cls is None:
+        raise UnknownNameError(f"unknown engine type {type_name!r}; registered engines: "
+                               f"{', '.join(engine_types()) or 'none'}{missing_hint(ENTRY_POINT_GROUP)}")
     if not (isinstance(cls, type) and issubclass(cls, Engine)):
-        raise TypeError(f"entry point {where} for engine {type_name!r} is not an Engine subclass")
+        raise TypeError(f"entry point {engine_types()[type_name]} for engine {type_name!r} is not an Engine subclass")
     return cls
 
 

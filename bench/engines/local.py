@@ -49,9 +49,8 @@ def summarize_batch(summarizer: Summarizer, batch: list[Article], target: str) -
 
 
 def summarizer_stats(summarizer: Summarizer) -> dict[str, Any]:
-    """The summarizer's ``stats()`` (counts such as inputs cut to a model's limit)."""
-    report = getattr(summarizer, "stats", None)  # on the base class once every summarizer has it
-    return dict(report()) if callable(report) else {}
+    """A copy of the summarizer's ``stats()`` (counts such as inputs cut to a model's limit)."""
+    return dict(summarizer.stats())
 
 
 def run_job(summarizer: Summarizer, job: Job) -> JobResult:

@@ -30,8 +30,7 @@ class RunCache:
         try:
             return cls(PredictionCache(directory), log)
         except (OSError, sqlite3.Error) as err:
-            log(f"warning: prediction cache at {directory} unusable ({err}); running without it "
-                "(try 'bench cache clear' or set HEADLINE_BENCH_CACHE)")
+            log(f"warning: prediction cache at {directory} unusable ({err}); running without it")
             return cls(None, log)
 
     @property
