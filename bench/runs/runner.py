@@ -40,12 +40,11 @@ from bench.runs.directory import (
     config_difference,
     find_unfinished,
     write_atomic,
-    write_json,
     write_jsonl,
 )
 from bench.runs.environment import seed_everything
-from bench.runs.evaluate import SystemPredictions, evaluate
-from bench.runs.record import results_record
+from bench.runs.evaluate import SystemPredictions, references_of
+from bench.runs.record import score_and_record
 
 # After this many articles in a row fail for one summarizer, its remaining
 # articles are recorded as failed without trying (a broken model, not a bad article).
@@ -156,27 +155,13 @@ def run(
             ctrl_c.check()  # before the scoring, which can take a while
             write_jsonl(directory.predictions_path, canonical_predictions(systems))
 
-            scoring_started = time.perf_counter()
-            references = {f"{t}\t{a.id}": [a.reference(t)] for a in dataset.articles for t in config.targets}
-            total = sum(len(s.ids) for s in systems)
-            with tqdm(total=total, desc="scoring", unit="pair", disable=not show_progress) as bar:
-                score_rows, targets = evaluate(config.scoring, config.seed, references, systems, progress=bar,
-                                               bodies={a.id: a.body for a in dataset.articles})
-            write_jsonl(directory.scores_path, score_rows)
-            scoring_seconds = time.perf_counter() - scoring_started
-            results = results_record(
-                config.name, config.scoring, config.seed, dataset.record(), targets, failures,
-                timings={
-                    "generation_s": round(generation_seconds, 3),
-                    "scoring_s": round(scoring_seconds, 3),
-                    "total_s": round(time.perf_counter() - started, 3),
-                    "generation_s_by_system": {name: t.generation_s for name, t in tallies.items()},
-                },
-                config=config.model_dump(mode="json"),
-                seeds=seeds,
-                cache=cache_record(config, cache, use_cache, tallies),
-            )
-            ctrl_c.check()  # last chance: results.json marks the run finished
+            results = score_and_record(
+                directory, config, dataset.record(), systems, references_of(dataset.articles, config.targets),
+                bodies={a.id: a.body for a in dataset.articles}, failures=failures, started=started,
+                timings={"generation_s": round(generation_seconds, 3),
+                         "generation_s_by_system": {name: t.generation_s for name, t in tallies.items()}},
+                show_progress=show_progress, checkpoint=ctrl_c.check,  # results.json marks the run finished
+                seeds=seeds, cache=cache_record(config, cache, use_cache, tallies))
         except KeyboardInterrupt:
             raise RunInterrupted(directory, len(directory.recover_predictions())) from None
         except UserError:
@@ -184,7 +169,6 @@ def run(
                 shutil.rmtree(directory.path, ignore_errors=True)  # nothing made: leave nothing behind
             raise
 
-        write_json(directory.results_path, results)
         (directory.path / RunDirectory.LOCK).unlink(missing_ok=True)
     return RunOutcome(directory, results, failures)
 
