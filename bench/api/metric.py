@@ -77,6 +77,7 @@ class ScoreKey:
     higher_is_better: bool = True
     description: str = ""
     column_labels: tuple[str, ...] = ()  # one per column ("precision", ...); defaults from COLUMN_LABELS
+    percent: bool = True  # values in 0..1, shown x100 (ROUGE, BERTScore); False: shown as they are
 
     def __post_init__(self) -> None:
         if not self.columns or len(set(self.columns)) != len(self.columns):
@@ -96,7 +97,7 @@ class ScoreKey:
         return {
             "name": self.name, "label": self.label or self.name, "columns": list(self.columns),
             "column_labels": list(labels), "primary_column": self.primary_column, "rankable": self.rankable,
-            "higher_is_better": self.higher_is_better, "description": self.description,
+            "higher_is_better": self.higher_is_better, "percent": self.percent, "description": self.description,
         }
 
 
