@@ -11,8 +11,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from bench.api.metric import metric_descriptions
     from bench.api.summarizer import get_summarizer_class, summarizer_types
-    from bench.config import ROUGE_TYPES
 
     print("summarizers:")
     for name, origin in summarizer_types().items():
@@ -32,6 +32,6 @@ def main(args: argparse.Namespace) -> int:
     ):
         print(f"  {name:<14} {about}")
     print("metrics:")
-    for name in ROUGE_TYPES:
-        print(f"  {name:<14} precision, recall, F1")
+    for name, about in metric_descriptions().items():
+        print(f"  {name:<14} {about}")
     return 0

@@ -365,6 +365,7 @@
     scoreKeys(block).forEach(function (key) {
       var info = keyInfo(block, key);
       if (info.columns.length < 2) return;
+      if (!measures.length) measures.push(info.primary_column);
       info.columns.forEach(function (c) {
         if (measures.indexOf(c) < 0) measures.push(c);
         if (!labels[c]) labels[c] = columnLabel(info, c);
