@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from bench.metrics.rouge import PairScores
-from bench.metrics.significance import resample_counts
+from bench.metrics.significance import resampled_sums
 
 
 def score_matrix(scores: Sequence[PairScores], rouge_types: Sequence[str]) -> tuple[np.ndarray, list[str]]:
@@ -20,7 +20,7 @@ def score_matrix(scores: Sequence[PairScores], rouge_types: Sequence[str]) -> tu
 
 def bootstrap_means(matrix: np.ndarray, resamples: int, seed: int) -> np.ndarray:
     """Means of ``resamples`` seeded resamples of the rows: shape (resamples, columns)."""
-    return resample_counts(matrix.shape[0], resamples, seed) @ matrix / matrix.shape[0]
+    return resampled_sums(matrix, resamples, seed) / matrix.shape[0]
 
 
 def aggregate(
@@ -69,8 +69,7 @@ def _with_gaps(matrix: np.ndarray, resamples: int, seed: int, alpha: float) -> t
     with np.errstate(invalid="ignore", divide="ignore"):
         means = values.sum(axis=0) / defined.sum(axis=0)
         if resamples > 0 and len(matrix) > 1:
-            counts = resample_counts(matrix.shape[0], resamples, seed)
-            samples = (counts @ values) / (counts @ defined)
+            samples = resampled_sums(values, resamples, seed) / resampled_sums(defined.astype(np.float64), resamples, seed)
             low, high = np.nanquantile(samples, [alpha, 1 - alpha], axis=0) if np.isfinite(samples).any() \
                 else (means, means)
         else:
