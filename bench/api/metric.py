@@ -246,6 +246,23 @@ def metric_descriptions() -> dict[str, str]:
     return out
 
 
+def metric_lines() -> list[str]:
+    """``bench list``'s metrics section: each metric, then the score keys it makes
+    with its default settings (a metric whose settings have no defaults lists none)."""
+    lines = []
+    for name, about in metric_descriptions().items():
+        lines.append(f"  {name:<14} {about}")
+        try:
+            cls = get_metric_class(name)
+            keys = cls(cls.Settings()).keys() if issubclass(cls, Metric) else []
+        except Exception:  # noqa: BLE001 - settings without defaults, or a broken plugin: the line above says enough
+            keys = []
+        for key in keys:
+            side = "" if key.rankable else ", side"
+            lines.append(f"    {key.name:<12} {key.description or key.label} ({'/'.join(key.columns)}{side})")
+    return lines
+
+
 def get_metric_class(name: str) -> type[_Described]:
     """Look a metric up by name; only the one asked for is imported."""
     from bench.api.summarizer import load_env_plugins

@@ -11,7 +11,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from bench.api.metric import metric_descriptions
+    from bench.api.metric import metric_lines
     from bench.api.summarizer import get_summarizer_class, summarizer_types
 
     print("summarizers:")
@@ -32,6 +32,6 @@ def main(args: argparse.Namespace) -> int:
     ):
         print(f"  {name:<14} {about}")
     print("metrics:")
-    for name, about in metric_descriptions().items():
-        print(f"  {name:<14} {about}")
+    for line in metric_lines():
+        print(line)
     return 0

@@ -29,7 +29,8 @@ class SemanticSimilarity(Metric):
 
     def keys(self) -> list[ScoreKey]:
         return [ScoreKey("semantic", ("cos",), rankable=False, primary_column="cos", label="sem. sim.",
-                         column_labels=("cosine",), percent=False, description=self.description)]
+                         column_labels=("cosine",), percent=False,
+                         description="cosine similarity to the first reference")]
 
     def signature(self) -> list[tuple[str, str]]:
         return [("semantic", MODEL_NAME), ("semantic-ref", "first")]

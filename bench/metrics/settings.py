@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from bench.api.article import TARGETS
 from bench.api.metric import ComparativeMetric, Metric, ScoreKey, get_metric_class
 from bench.errors import UnknownNameError
 from bench.metrics.rouge_metric import RougeMetric, RougeSettings
@@ -47,6 +48,14 @@ class ScoringConfig(RougeSettings):
     )
     # Metrics beside ROUGE, by registered name, each with its own settings (resolved: defaults filled in).
     metrics: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("budgets")
+    @classmethod
+    def _budget_targets(cls, value: dict[str, LengthBudget]) -> dict[str, LengthBudget]:
+        unknown = sorted(set(value) - set(TARGETS) - {"reference"})
+        if unknown:
+            raise ValueError(f"no target {unknown[0]!r}; budgets are per target: {', '.join(TARGETS)} or reference")
+        return value
 
     @model_validator(mode="before")
     @classmethod

@@ -24,7 +24,8 @@ def print_results(results: dict[str, Any], console: Console | None = None) -> No
     keys = score_keys(results)
     for target, block in results["targets"].items():
         primary_key, _, primary_column = block["primary"].partition(".")
-        title = Text(f"{results['name']}: {target} (n={block['n_articles']}, x100, {level})")
+        unit = "F1 x100" if primary_column == "f" else "x100"
+        title = Text(f"{results['name']}: {target} (n={block['n_articles']}, {unit}, {level})")
         table = Table(title=title)
         table.add_column("summarizer")
         shown = [k for k in keys if any(k["name"] in s["scores"] for s in block["systems"].values())]
