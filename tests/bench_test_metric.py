@@ -87,3 +87,24 @@ class LongerWins(ComparativeMetric):
                 games[b] += 1
         return {"systems": {n: {"wins": wins[n], "win_rate": wins[n] / games[n] if games[n] else None} for n in systems},
                 "rule": "longer output wins"}
+
+
+@register_metric("test-copied")
+class CopiedFromBody(Metric):
+    """Reads the body: share of the output's words that occur in the article body."""
+
+    description = "test only: share of the output's words found in the article body"
+    needs_body = True
+
+    def keys(self) -> list[ScoreKey]:
+        return [ScoreKey("copied", ("share",), rankable=False, primary_column="share", label="Copied")]
+
+    def signature(self) -> list[tuple[str, str]]:
+        return [("copied", "words")]
+
+    def score(self, items: Sequence[ScoreItem]) -> list[ItemScores]:
+        out = []
+        for item in items:
+            words, body = item.prediction.lower().split(), set((item.body or "").lower().split())
+            out.append({"copied": {"share": sum(w in body for w in words) / len(words) if words else float("nan")}})
+        return out

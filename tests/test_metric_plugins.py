@@ -277,3 +277,22 @@ def test_scores_without_a_value_are_averaged_over_the_articles_that_have_one() -
     found = aggregate_matrix(matrix, ["overlap.r"], 200, 1)["overlap"]["r"]
     assert found["mean"] == pytest.approx(0.5) and found["ci_low"] <= 0.5 <= found["ci_high"]
     assert aggregate_matrix(np.array([[np.nan], [np.nan]]), ["x.y"], 10, 1)["x"]["y"]["mean"] is None
+
+
+def test_a_metric_that_reads_bodies_gets_them_from_a_jsonl_dataset_in_bench_score(articles, tmp_path, capsys) -> None:
+    rows = [json.loads(line) for line in articles.read_text(encoding="utf-8").splitlines()]
+    first = write_jsonl(tmp_path / "first.jsonl", [{"id": r["id"], "prediction": " ".join(r["body"].split()[:12])} for r in rows])
+    args = ["score", "-p", str(first), "--target", "standfirst", "-q", "--set", "metrics.test-copied={}"]
+    assert main([*args, "-r", str(articles), "-o", str(tmp_path / "o")]) == 0
+    results = results_of(run_dirs(tmp_path / "o")[0])
+    assert results["targets"]["standfirst"]["systems"]["first"]["scores"]["copied"]["share"]["mean"] == 1.0
+    assert "coverage" in results["targets"]["standfirst"]["systems"]["first"]["stats"]  # body statistics too
+    lines = tmp_path / "refs.txt"
+    lines.write_text("".join(r["standfirst"] + "\n" for r in rows), encoding="utf-8")
+    plain = tmp_path / "first.txt"
+    plain.write_text("".join(" ".join(r["body"].split()[:12]) + "\n" for r in rows), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["score", "-p", str(plain), "-q", "--set", "metrics.test-copied={}", "-r", str(lines),
+                 "-o", str(tmp_path / "o2")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "metric 'test-copied' reads article bodies" in err

@@ -22,6 +22,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from bench.api.metric import ComparativeMetric, Metric, ScoreItem, ScoreKey
+from bench.errors import UserError
 from bench.metrics.aggregate import aggregate_matrix, length_stats
 from bench.metrics.settings import DEFAULT_BUDGETS, ScoringConfig, build_metrics
 from bench.metrics.signature import metric_signature, rank_signature
@@ -158,7 +159,8 @@ def _items(group: list[SystemScores], references: References, bodies: Mapping[st
 def _score_group(metric: Metric, group: list[SystemScores], items: list[ScoreItem], progress: Any) -> None:
     """One metric over all systems of a target, in one call; split back per system."""
     if metric.needs_body and any(item.body is None for item in items):
-        raise ValueError(f"metric {metric.name!r} needs article bodies, and these predictions come without them")
+        raise UserError(f"metric {metric.name!r} reads article bodies, and these articles have none "
+                        "(bench score: give a JSONL references file with a 'body' field); drop it from scoring.metrics")
     arrays = metric.score_arrays(items)
     annotations = metric.annotate(items) if type(metric).annotate is not Metric.annotate else None
     for key in metric.keys():

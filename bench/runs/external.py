@@ -117,7 +117,7 @@ def score_files(config: ScoreConfig, output: Path, show_progress: bool = True) -
     dataset = {"source": ", ".join(config.references), "format": KIND,
                "fingerprint": reference_fingerprint(refs), "n_articles": len(ids), "ids": ids}
     results = score_and_record(directory, config, dataset, systems,
-                               {f"{config.target}\t{i}": refs[i] for i in ids},
+                               {f"{config.target}\t{i}": refs[i] for i in ids}, bodies=read_bodies(paths[0], ids),
                                started=started, show_progress=show_progress)
     return ScoreOutcome(directory, results)
 
@@ -139,6 +139,17 @@ def read_references(paths: list[Path], target: str) -> tuple[list[str], dict[str
         for key, texts in found.items():
             refs[key] = refs.get(key, ()) + tuple(texts)
     return ids or [], refs
+
+
+def read_bodies(path: Path, ids: list[str]) -> dict[str, str] | None:
+    """Article bodies, when the (first) references file is a JSONL dataset with a ``body``
+    for every article: metrics and statistics that read the body can then run."""
+    if not _is_jsonl(path):
+        return None
+    bodies = {row["id"]: row.get("body") for _, row in _read_jsonl(path)}
+    if all(isinstance(bodies.get(i), str) and bodies[i].strip() for i in ids):
+        return {i: bodies[i] for i in ids}
+    return None
 
 
 def read_predictions(path: Path, ids: list[str], references_path: Path) -> list[str]:
