@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Protocol, Sequence, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
+from bench.api.registry import entry_point_values, load_entry_point, load_env_plugins, missing_hint
 from bench.errors import UnknownNameError
 
 if TYPE_CHECKING:
@@ -224,58 +224,22 @@ def register_metric(name: str) -> Callable[[M], M]:
 
 def metric_types() -> dict[str, str]:
     """Every registered metric name, mapped to where it comes from (not imported)."""
-    from bench.api.summarizer import load_env_plugins
-
     load_env_plugins()
-    found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    found = entry_point_values(ENTRY_POINT_GROUP)
     found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
     return dict(sorted(found.items()))
 
 
-def metric_descriptions() -> dict[str, str]:
-    """Every registered metric with its one-line description, for ``bench list``.
-    A metric that cannot be loaded says why instead of hiding the others."""
-    out = {}
-    for name in metric_types():
-        try:
-            cls = get_metric_class(name)
-            kind = " [comparative]" if issubclass(cls, ComparativeMetric) else ""
-            out[name] = (cls.description or "(no description)") + kind
-        except Exception as err:  # a broken plugin must not hide the others
-            out[name] = f"(cannot load: {err})"
-    return out
-
-
-def metric_lines() -> list[str]:
-    """``bench list``'s metrics section: each metric, then the score keys it makes
-    with its default settings (a metric whose settings have no defaults lists none)."""
-    lines = []
-    for name, about in metric_descriptions().items():
-        lines.append(f"  {name:<14} {about}")
-        try:
-            cls = get_metric_class(name)
-            keys = cls(cls.Settings()).keys() if issubclass(cls, Metric) else []
-        except Exception:  # noqa: BLE001 - settings without defaults, or a broken plugin: the line above says enough
-            keys = []
-        for key in keys:
-            side = "" if key.rankable else ", side"
-            lines.append(f"    {key.name:<12} {key.description or key.label} ({'/'.join(key.columns)}{side})")
-    return lines
-
-
 def get_metric_class(name: str) -> type[_Described]:
     """Look a metric up by name; only the one asked for is imported."""
-    from bench.api.summarizer import load_env_plugins
-
     load_env_plugins()
     if name in _registered:
         return _registered[name]
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name == name:
-            cls = ep.load()
-            if not (isinstance(cls, type) and issubclass(cls, (Metric, ComparativeMetric))):
-                raise TypeError(f"entry point {ep.value} for metric {name!r} is not a Metric subclass")
-            cls.name = name
-            return cls
+    cls = load_entry_point(ENTRY_POINT_GROUP, name)
+    if cls is not None:
+        if not (isinstance(cls, type) and issubclass(cls, (Metric, ComparativeMetric))):
+            raise TypeError(f"entry point {entry_point_values(ENTRY_POINT_GROUP)[name]} for metric {name!r} is not a Metric subclass")
+        cls.name = name
+        return cls
     known = ", ".join(metric_types()) or "none"
-    raise UnknownNameError(f"unknown metric {name!r}; registered metrics: {known}")
+    raise UnknownNameError(f"unknown metric {name!r}; registered metrics: {known}{missing_hint(ENTRY_POINT_GROUP)}")

@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from bench.metrics.rouge_types import DEFAULT_TYPES, check_rouge_types
-from bench.tokenizers.sentences import SPLITTER_NAME, split_sentences
+from bench.tokenizers.sentences import split_sentences
 from bench.tokenizers.words import make_tokenizer
 
 ROUGE_TYPES = DEFAULT_TYPES  # the default types; any of rouge1..rouge9, rougeL, rougeLsum may be asked for
@@ -35,8 +35,6 @@ def check_scorer_arguments(rouge_types: Sequence[str], multiref: str) -> None:
 class RougeScorer:
     """Scores prediction/reference pairs with rouge-score (the reference backend)."""
 
-    backend = "rouge-score"
-    lsum_split = SPLITTER_NAME
 
     def __init__(
         self,

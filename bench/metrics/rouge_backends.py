@@ -12,10 +12,10 @@ results share a board.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, ClassVar
 
 from bench.api.metric import Scorer
+from bench.api.registry import entry_point_values, load_entry_point, missing_hint
 from bench.errors import UnknownNameError
 from bench.metrics.rouge_types import canonical_order, short_name
 
@@ -75,15 +75,16 @@ class RougeScoreBackend(RougeBackend):
 
 def backend_names() -> list[str]:
     """Registered backend names (nothing imported)."""
-    return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
+    return list(entry_point_values(ENTRY_POINT_GROUP))
 
 
 def get_backend(name: str) -> type[RougeBackend]:
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name == name:
-            cls = ep.load()
-            if not (isinstance(cls, type) and issubclass(cls, RougeBackend)):
-                raise TypeError(f"entry point {ep.value} for ROUGE backend {name!r} is not a RougeBackend subclass")
-            cls.name = name
-            return cls
-    raise UnknownNameError(f"unknown ROUGE backend {name!r}; registered backends: {', '.join(backend_names())}")
+    cls = load_entry_point(ENTRY_POINT_GROUP, name)
+    if cls is None:
+        raise UnknownNameError(f"unknown ROUGE backend {name!r}; registered backends: "
+                               f"{', '.join(backend_names())}{missing_hint(ENTRY_POINT_GROUP)}")
+    if not (isinstance(cls, type) and issubclass(cls, RougeBackend)):
+        raise TypeError(f"entry point {entry_point_values(ENTRY_POINT_GROUP)[name]} for ROUGE backend {name!r} "
+                        "is not a RougeBackend subclass")
+    cls.name = name
+    return cls

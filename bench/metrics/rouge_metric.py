@@ -13,6 +13,8 @@ from typing import Annotated, Literal, Sequence
 from pydantic import AfterValidator, Field, field_validator
 
 from bench.api.metric import ArrayScorer, ItemScores, Metric, MetricSettings, ScoreArrays, ScoreItem, ScoreKey, Scorer, items_to_arrays
+from bench.api.registry import missing_hint
+from bench.metrics.rouge_backends import ENTRY_POINT_GROUP as BACKENDS
 from bench.metrics.rouge_backends import backend_names, get_backend
 from bench.metrics.rouge_types import DEFAULT_TYPES, check_rouge_types, describe, label, ngram_order
 
@@ -29,8 +31,8 @@ class RougeSettings(MetricSettings):
 
     rouge: list[Annotated[str, AfterValidator(_rouge_type)]] = Field(default_factory=lambda: list(DEFAULT_TYPES))
     stemmer: Literal["porter", "none"] = "porter"
-    # rouge-score: its own tokenizer, [a-z0-9] only; unicode: letters and digits of any script.
-    tokenizer: Literal["rouge-score", "unicode"] = "rouge-score"
+    # A registered word tokenizer (bench list): rouge-score, [a-z0-9] only; unicode: any script.
+    tokenizer: str = "rouge-score"
     # fast: bench.metrics.fast_rouge, the same numbers as rouge-score; rouge-score: the reference.
     backend: str = "fast"
     multiref: Literal["max", "mean"] = "max"
@@ -41,13 +43,20 @@ class RougeSettings(MetricSettings):
     def _types(cls, value: list[str]) -> list[str]:
         return check_rouge_types(value)
 
+    @field_validator("tokenizer")
+    @classmethod
+    def _registered_tokenizer(cls, value: str) -> str:
+        from bench.tokenizers.registry import check_tokenizer_name
+
+        return check_tokenizer_name(value)
+
     @field_validator("backend")
     @classmethod
     def _backend(cls, value: str) -> str:
         known = backend_names()
         if value not in known:
-            hint = "" if known else " (none registered: reinstall the package, pip install -e .)"
-            raise ValueError(f"unknown ROUGE backend {value!r}; registered: {', '.join(known)}{hint}")
+            raise ValueError(f"unknown ROUGE backend {value!r}; registered: {', '.join(known)}"
+                             f"{missing_hint(BACKENDS)}")
         return value
 
 

@@ -17,8 +17,6 @@ import numpy as np
 from bench.api.metric import ItemScores, Metric, ScoreArrays, ScoreItem, ScoreKey
 from bench.metrics.aggregate import bootstrap_means
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-
 
 class SemanticSimilarity(Metric):
     """Cosine similarity of sentence embeddings, output against its first reference."""
