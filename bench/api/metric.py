@@ -16,6 +16,11 @@ Two kinds:
 - ``Metric``: scores each item on its own (ROUGE, faithfulness, BERTScore).
 - ``ComparativeMetric``: needs every system's output for the same article at
   once (a pairwise judge); it returns per-system summaries, not per-item scores.
+  Evaluation passes it every system of a target (oracles included, flagged in
+  results) and records its block under ``targets.T.comparisons.NAME``.
+
+``Scorer`` (and ``ArrayScorer``) is what a backend behind a metric implements,
+e.g. ROUGE's ``fast`` and ``rouge-score`` (``bench.metrics.rouge_backends``).
 """
 
 from __future__ import annotations
