@@ -4,7 +4,8 @@ The rule (bench/clients/redact.py): letters and digits compared case-folded,
 every other character ignored, and any run of 8 or more consecutive key
 characters (forwards or backwards) blanked. Checked on its own, then end to
 end: a ``bench run`` against a server that echoes the key back in many forms,
-then ``bench leaderboard``, and every file written (run directory, prediction
+with the ``judge`` metric asking the same server, then ``bench leaderboard``,
+and every file written (run directory, prediction
 cache, leaderboard JSON / Markdown / HTML) and all terminal output is searched
 for the key and for each of its 8-character pieces.
 """
@@ -92,6 +93,9 @@ def echoing(payload, headers):
     gets an HTTP 400 whose body echoes the Authorization header split by spaces."""
     key = headers["Authorization"].removeprefix("Bearer ")
     user = payload["messages"][-1]["content"]
+    if any("_a>\n" in (m["content"] or "") for m in payload["messages"]):  # the judge: a verdict, or a malformed one that echoes
+        form = echo_forms(key)[len(user) % len(echo_forms(key))]
+        return reply("A" if len(user) % 3 else f"A, I think. {form}", payload)
     if "FAIL-THIS-ONE" in user:
         return 400, f"bad request from {' '.join(headers['Authorization'])}".encode(), {}
     forms = echo_forms(key)
@@ -109,7 +113,9 @@ def write_config(folder: Path, name: str, rows: list[dict[str, str]], base_url: 
             {"name": "served", "type": "openai", "base_url": base_url, "model": "m",
              "api_key_env": KEY_ENV, "prompts": "{body}", "backoff_s": 0.01, "max_retries": 1},
         ],
-        "scoring": {"bootstrap": 50},
+        "scoring": {"bootstrap": 50, "metrics": {"judge": {
+            "base_url": base_url, "model": "echo-judge", "api_key_env": KEY_ENV, "bootstrap": 50,
+            "malformed_retries": 0, "backoff_s": 0.01, "max_retries": 1}}},
     }
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -140,6 +146,9 @@ def test_bench_run_with_an_echoing_server_writes_the_key_nowhere(
     served = [json.loads(line) for line in (run_dir / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
               if json.loads(line)["summarizer"] == "served"]
     assert len(served) == 24 and all(MASK in row["prediction"] for row in served)  # echoed, and blanked
+    results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    unparsed = results["targets"]["headline"]["comparisons"]["judge"]["unparsed_answers"]
+    assert unparsed and all(MASK in row[4] for row in unparsed)  # the judge echoed it too, and it was blanked
 
     cache_dir = Path(os.environ["HEADLINE_BENCH_CACHE"])
     folders = (tmp_path / "runs-failed", run_dir, cache_dir, board.parent)

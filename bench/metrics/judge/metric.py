@@ -41,6 +41,7 @@ class Question:
 
 
 class JudgeMetric(ComparativeMetric):
+    name = "judge"  # the registry sets it too; here for direct use
     Settings = JudgeSettings
     description = "pairwise LLM judge (any OpenAI-compatible server): win rates and a Bradley-Terry ranking"
     citation = ("Zheng et al. 2023, Judging LLM-as-a-Judge with MT-Bench and Chatbot Arena; "
@@ -100,6 +101,11 @@ class JudgeMetric(ComparativeMetric):
             "target": target,
             "signature": "|".join(f"{k}:{v}" for k, v in self.signature() + [("v", __version__)]),
             "model": s.model,
+            "about": f"Bradley-Terry rank (1 + the systems whose {s.confidence:.0%} interval lies wholly above), "
+                     f"strength (log odds, mean 0) and win rate (ties count half) from pairwise judgements by "
+                     f"{s.model}, each pair judged in both orders, among the systems of this run",
+            # Shown beside each system's ROUGE rank on the leaderboard (field: column header).
+            "columns": {"rank": f"{self.name} rank", "bt": f"{self.name} BT", "win_rate": f"{self.name} win rate"},
             "systems": ranking(names, win_matrices(names, judged, records), s.bt_prior, s.bootstrap,
                                s.confidence, self.seed) if len(names) > 1 else {},
             "pairwise": pairwise(names, records),
