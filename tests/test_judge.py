@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from bench.api.metric import ScoreItem, get_metric_class
 from bench.cache import PredictionCache
 from bench.clients.openai_compat import ModelServerError
-from bench.errors import ConfigError
+from bench.errors import ConfigError, UserError
 from bench.metrics.judge import JudgeMetric, JudgeSettings, bradley_terry
 from bench.metrics.judge.tally import binomial_two_sided
 from bench.tokenizers.sentences import split_sentences
@@ -323,6 +323,17 @@ def test_reference_and_body_are_shown_as_the_settings_say(articles) -> None:
         user = server.requests[0]["messages"][-1]["content"]
     shown = user.split("<article>\n", 1)[1].split("\n</article>", 1)[0]
     assert shown.endswith(" [...]") and len(shown) <= 306 and articles[0]["body"].startswith(shown[:-6])
+
+
+def test_without_bodies_the_judge_needs_show_body_off(articles) -> None:
+    systems = {n: [ScoreItem(i.id, i.target, i.prediction, i.references, None) for i in items]
+               for n, items in systems_for(articles[:2]).items()}
+    with serving(shorter) as server:
+        with pytest.raises(UserError, match="show_body is on, but these articles have no bodies"):
+            judge(server).compare(systems)
+        assert not server.requests
+        block = judge(server, show_body=False, show_reference=True).compare(systems)
+    assert block["counts"]["valid"] == block["counts"]["questions"] > 0
 
 
 def test_the_signature_names_everything_that_changes_a_verdict(articles) -> None:

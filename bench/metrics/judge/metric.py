@@ -15,10 +15,13 @@ import random
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from tqdm import tqdm
+
 from bench import __version__
 from bench.api.metric import ComparativeMetric, ScoreItem, ScoreKey
 from bench.cache import PredictionCache, resolve_cache_dir
 from bench.clients.openai_compat import ChatClient, read_api_key
+from bench.errors import UserError
 from bench.metrics.judge.ask import ask
 from bench.metrics.judge.prompts import Shown, prompt_hash
 from bench.metrics.judge.settings import JudgeSettings
@@ -55,7 +58,9 @@ class JudgeMetric(ComparativeMetric):
         self._cache: PredictionCache | None = None
         self._cache_given = False
         self._own_cache = False  # opened here (the default cache), so closed here
-        self.progress: Any = None  # anything with ``update(n)``, e.g. a tqdm bar, counting questions
+        # Anything with ``update(n)`` counting questions answered; None: a bar of its own
+        # while the server is asked, shown on a terminal only.
+        self.progress: Any = None
 
     def use_cache(self, cache: PredictionCache | None) -> None:
         """Keep judgements in the run's prediction cache (None: no cache). Without
@@ -88,7 +93,8 @@ class JudgeMetric(ComparativeMetric):
         names, articles, items = _aligned(systems)
         target = items[names[0]][articles[0]].target if articles else ""
         if self.settings.show_body and any(items[n][a].body is None for n in names for a in articles):
-            raise ValueError("judge: show_body is on but some items have no body; pass bodies or set show_body: false")
+            raise UserError(f"scoring.metrics.{self.name}.show_body is on, but these articles have no bodies "
+                            "(bench score: give a JSONL references file with a 'body' field); or set show_body: false")
         units = [(a, x, y) for a in articles for i, x in enumerate(names) for y in names[i + 1 :]]
         chosen = self._sample(units)
         questions = [Question(f, s, items[f][a], items[s][a]) for a, x, y in chosen for f, s in ((x, y), (y, x))]
@@ -148,7 +154,6 @@ class JudgeMetric(ComparativeMetric):
         for k, key in wanted.items():
             out[k] = found.get(key)
         missing = [k for k in wanted if out[k] is None]
-        self._update(len(questions) - len(missing))
         log.info("judge (%s): %d question(s), %d answered before, %d to ask", target, len(questions),
                  len(questions) - len(missing), len(missing))
         if missing:
@@ -161,18 +166,22 @@ class JudgeMetric(ComparativeMetric):
         """Ask the server, ``concurrency`` at a time, caching each chunk as it is
         done: an interrupted comparison keeps what it paid for."""
         # The key is read only when there is something to ask: a re-run from the cache needs none.
-        key = read_api_key(self.settings.api_key_env, "scoring.metrics.judge")
+        key = read_api_key(self.settings.api_key_env, f"scoring.metrics.{self.name}")
         client = ChatClient(self.settings.server(), key, self.seed)
         out: list[Judgement] = []
+        bar = self.progress if self.progress is not None else tqdm(
+            total=len(questions), desc=f"judging {questions[0].one.target}", unit="question", disable=None, leave=False)
         try:
             for start in range(0, len(questions), CHUNK):
                 chunk = questions[start : start + CHUNK]
                 answers = client.run_all(lambda q: self._ask_one(client, q), chunk)
                 cache.put_many(zip(keys[start : start + CHUNK], answers))
                 out.extend(answers)
-                self._update(len(chunk))
+                bar.update(len(chunk))
         finally:
             client.close()
+            if bar is not self.progress:
+                bar.close()
         return out
 
     def _ask_one(self, client: ChatClient, q: Question) -> Judgement:
@@ -186,10 +195,6 @@ class JudgeMetric(ComparativeMetric):
             self._cache, self._cache_given = PredictionCache(resolve_cache_dir(None)), True
             self._own_cache = True
         return self._cache
-
-    def _update(self, count: int) -> None:
-        if self.progress is not None and count:
-            self.progress.update(count)
 
     def close(self) -> None:
         if self._own_cache and self._cache is not None:
