@@ -85,6 +85,19 @@ def test_a_short_key_is_blanked_only_where_it_appears_whole() -> None:
     assert KeyRedactor(None)("anything") == "anything" and not KeyRedactor("").active
 
 
+def test_a_placeholder_key_of_ordinary_words_is_blanked_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    from bench.clients.openai_compat import ChatClient, ServerOptions
+
+    client = ChatClient(ServerOptions(base_url="http://127.0.0.1:9/v1"), api_key="sk-no-key-required")
+    try:
+        assert client.redact("Permits no longer required") == "Permits no longer ***"
+        assert client.redact("Visas required again") == "Visas *** again"
+    finally:
+        client.close()
+    warnings = [r for r in caplog.records if "holding the API key" in r.getMessage()]
+    assert len(warnings) == 1 and "127.0.0.1:9" in warnings[0].getMessage()
+
+
 # -- end to end ---------------------------------------------------------------------------
 
 
@@ -123,7 +136,8 @@ def write_config(folder: Path, name: str, rows: list[dict[str, str]], base_url: 
 
 
 def test_bench_run_with_an_echoing_server_writes_the_key_nowhere(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv(KEY_ENV, KEY)
     rows = [json.loads(line) for line in (shared_data / "wikinews_en.jsonl").read_text(encoding="utf-8").splitlines()[:12]]
@@ -159,3 +173,5 @@ def test_bench_run_with_an_echoing_server_writes_the_key_nowhere(
     out = capsys.readouterr()
     assert "HTTP 400" in out.out + out.err
     assert not leaked(out.out + out.err)
+    warnings = [r.getMessage() for r in caplog.records if "holding the API key" in r.getMessage()]
+    assert warnings and not leaked("\n".join(warnings))  # blanking is said, once per client, never silent

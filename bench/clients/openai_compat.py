@@ -20,6 +20,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import logging
 import os
 import random
 import socket
@@ -31,9 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
 
-from bench.clients.redact import KeyRedactor
+from bench.clients.redact import MASK, KeyRedactor
 from bench.errors import ConfigError, UserError
 
+log = logging.getLogger(__name__)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 T = TypeVar("T")
 R = TypeVar("R")
@@ -97,7 +99,8 @@ class ChatClient:
         self.options = options
         self.url = f"{options.base_url}/chat/completions"
         self._api_key = api_key
-        self.redact = KeyRedactor(api_key)
+        self._redactor = KeyRedactor(api_key)
+        self._warned = False
         self._pool = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="chat-client")
         self._jitter = random.Random(seed)
         self._jitter_lock = threading.Lock()
@@ -141,6 +144,17 @@ class ChatClient:
             if status != 200:
                 raise self.error(f"{where}: {self.url} answered HTTP {status}: {self._snippet(data)}; {_hint(status)}")
             return self._reply(data)
+
+    def redact(self, text: str) -> str:
+        """``text`` with the key blanked; the first time anything is blanked, one warning."""
+        before = self._redactor.hits
+        out = self._redactor(text)
+        if self._redactor.hits > before and not self._warned:
+            self._warned = True
+            log.warning("warning: %s sent back text holding the API key or 8+ of its characters; blanked as %s "
+                        "(a key made of ordinary words blanks those words too: set api_key_env only for servers "
+                        "that need a key)", self.url, MASK)
+        return out
 
     def error(self, message: str) -> ModelServerError:
         """A one-line ModelServerError with the key blanked out of it."""

@@ -15,7 +15,9 @@ Eight characters of a real key (random, 30+ letters and digits) are far too
 few to stand for it by chance in ordinary text (36**8 ~ 3e12), and what is
 left visible of a key is at most 7 characters on either side of a mask, too
 few to use. Encodings a reader would have to decode (base64, hex) are not
-searched.
+searched. A key made of ordinary words (a placeholder such as ``EMPTY`` or
+``sk-no-key-required``) blanks those words in answers too: callers warn when
+anything was blanked, so it is never silent.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class KeyRedactor:
             for start in range(len(form) - self._width + 1):
                 self._windows.add(form[start : start + self._width])
         self._windows.discard("")
+        self.hits = 0  # texts blanked so far (a count for warnings; races only undercount)
 
     @property
     def active(self) -> bool:
@@ -67,6 +70,7 @@ class KeyRedactor:
                 covered[start : start + width] = [True] * width
         if not any(covered):
             return text
+        self.hits += 1
         return self._mask(text, covered, origin)
 
     @staticmethod
