@@ -1,0 +1,209 @@
+"""Proper names in an output that the article body never mentions.
+
+A name here is a capitalised word that capitalisation alone shows to be a
+name: mid-sentence in sentence-case text. Words capitalised only because they
+open a sentence (or stand in a Title Case headline) are names only when they
+are not common English words (``lexicon``). Function words and titles ("Mr",
+"President") are never checked on their own.
+
+A name word is supported when the body has it in any case, after folding
+accents and dropping possessives and plurals ("Britain's", "Kennedys"); by a
+form of the same country or bloc ("British" by "UK", ``places``); by an
+acronym ("BBC" by "British Broadcasting Corporation", and back); hyphenated
+words by their capitalised parts ("Anglo-Irish" needs "Anglo" and "Irish").
+A name part before a supported one is supported too: the body's "Mr Blair"
+supports "Tony Blair" (given names and titles are world knowledge), while
+"Gordon Brown" in a story about Blair is flagged whole.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+from bench.metrics.faithfulness.lexicon import FUNCTION_WORDS, TITLES, is_common_word
+from bench.metrics.faithfulness.places import EQUIVALENT_FORMS
+
+_UPPER = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
+# A capitalised word: dotted initials ("U.S."), a word with inner apostrophes or hyphens
+# ("O'Neill", "Rolls-Royce"), or a digit-led one with capitals ("3M", "4G").
+_CAP = rf"(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w&]*(?:['’-][\w&]+)*|\d+[{_UPPER}]\w*"
+# Lower-case words that may sit inside a name ("Bank of England", "Luiz da Silva").
+CONNECTORS = "of|the|de|da|di|do|dos|das|du|van|von|der|den|del|della|la|le|bin|ibn|al|el|y|&"
+RUN_RE = re.compile(rf"(?<![\w'’-])(?:{_CAP})(?:\s+(?:(?:{CONNECTORS})\s+){{0,2}}(?:{_CAP}))*")
+CAP_RE = re.compile(_CAP)
+WORDS4_RE = re.compile(r"[^\W\d_]{4,}")
+ATOMS_RE = re.compile(r"\w+")
+CAPITALISED_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’-]*)+")
+ACRONYM_SKIP = frozenset({"of", "and", "for", "the", "&"})
+_MARKS = re.compile(r"[\u0300-\u036f]")
+_OPENERS = " \t\n\"'“‘(["
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, with typographic apostrophes made plain ("José’s" -> "jose's")."""
+    text = text.replace("’", "'").lower()
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+@dataclass(frozen=True)
+class Span:
+    """An unsupported name in an output, by character offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+class NameEvidence:
+    """The words, phrases and acronyms an article body offers as support for names."""
+
+    def __init__(self, body: str, folded: str | None = None, words: set[str] | None = None) -> None:
+        self.body = body
+        self.folded = folded if folded is not None else fold(body)
+        self.words = words if words is not None else set(ATOMS_RE.findall(self.folded))
+
+    @cached_property
+    def _phrases(self) -> str:
+        return " " + " ".join(ATOMS_RE.findall(self.folded)) + " "
+
+    @cached_property
+    def acronyms(self) -> set[str]:
+        """Initials of the body's capitalised runs ("Bank of England" -> "boe", "be")."""
+        found = set()
+        for run in CAPITALISED_RUN_RE.findall(self.body):
+            words = [w for w in run.split() if w]
+            found.add("".join(w[0] for w in words if w.lower() not in ACRONYM_SKIP).lower())
+            found.add("".join(w[0] for w in words).lower())
+        return found
+
+    def has_phrase(self, phrase: str) -> bool:
+        if " " not in phrase and "." not in phrase:
+            return phrase in self.words
+        return f" {' '.join(ATOMS_RE.findall(phrase))} " in self._phrases
+
+    def supports_word(self, word: str) -> bool:
+        """One name word: itself, a possessive/plural variant, a country form, or an acronym."""
+        key = fold(word).strip("'")
+        if "." in key:
+            key = key.replace(".", "")  # "U.S." -> "us"
+        for form in _variants(key):
+            if form in self.words:
+                return True
+            for other in EQUIVALENT_FORMS.get(form, ()):
+                if self.has_phrase(other):
+                    return True
+        if word.isupper() and 2 <= len(key) <= 6 and key.isalpha() and key in self.acronyms:
+            return True
+        if "-" in key:
+            parts = [p for p, raw in zip(key.split("-"), word.split("-")) if raw[:1].isupper()]
+            return bool(parts) and all(self.supports_word(p) for p in parts)
+        return False
+
+    def supports_as_acronym(self, words: list[str]) -> bool:
+        """A run of name words whose initials the body uses ("National Health Service" by "NHS")."""
+        initials = "".join(w[0] for w in words if w.lower() not in ACRONYM_SKIP).lower()
+        return len(initials) >= 2 and initials in self.words
+
+
+def _variants(key: str) -> tuple[str, ...]:
+    forms = [key]
+    if key.endswith("'s"):
+        forms.append(key[:-2])
+    elif key.endswith("s'"):
+        forms.append(key[:-1])
+        forms.append(key[:-2])
+    elif key.endswith("es") and len(key) > 4:
+        forms += [key[:-1], key[:-2]]
+    elif key.endswith("s") and len(key) > 3:
+        forms.append(key[:-1])
+    return tuple(forms)
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    initial: bool  # capitalised by position (sentence start, Title Case), not necessarily a name
+
+
+def _title_case(text: str) -> bool:
+    """Headline Title Case ("Wedgwood Collection Saved After Campaign"): capitals say nothing there."""
+    content = [w for w in WORDS4_RE.findall(text) if w.lower() not in FUNCTION_WORDS]
+    return len(content) >= 3 and sum(1 for w in content if w[0].isupper()) >= 0.75 * len(content)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(_OPENERS)
+    return not before or before[-1] in ".!?:;" or before.endswith((" -", "–", "—"))
+
+
+def name_runs(text: str) -> list[list[_Token]]:
+    """Runs of capitalised words (joined by connectors such as "of"), each word marked
+    ``initial`` when its capital may be due to position alone."""
+    runs = []
+    title = None
+    for match in RUN_RE.finditer(text):
+        if title is None:
+            title = _title_case(text)
+        first = title or _sentence_start(text, match.start())
+        run = [
+            _Token(match.start() + m.start(), match.start() + m.end(), m.group(0), title or (first and i == 0))
+            for i, m in enumerate(CAP_RE.finditer(match.group(0)))
+        ]
+        runs.append(run)
+    return runs
+
+
+def _name_word(token: _Token) -> bool:
+    """Whether a capitalised word is a name word to check."""
+    lower = fold(token.text).strip(".'")
+    if lower in FUNCTION_WORDS or lower in TITLES or not any(c.isalpha() for c in lower):
+        return False
+    if token.initial and not token.text[1:].isupper() and is_common_word(lower):
+        return False  # "Thousands protest", "Former minister": capitalised by position only
+    return True
+
+
+def unsupported_names(text: str, evidence: NameEvidence) -> tuple[list[Span], int]:
+    """The output's name spans the body does not support, and how many name words were checked."""
+    spans: list[Span] = []
+    checked = 0
+    for run in name_runs(text):
+        words = [t for t in run if _name_word(t)]
+        if not words:
+            continue
+        checked += len(words)
+        if len(run) >= 2 and evidence.supports_as_acronym([t.text for t in run]):
+            continue
+        supported = [evidence.supports_word(t.text) for t in words]
+        # Right to left: a name part directly before a supported part is supported ("Tony" in "Tony Blair").
+        for i in range(len(words) - 2, -1, -1):
+            if not supported[i] and supported[i + 1] and _adjacent(run, words[i], words[i + 1]):
+                supported[i] = True
+        spans.extend(_merge(text, [w for w, ok in zip(words, supported) if not ok]))
+    return spans, checked
+
+
+def _adjacent(run: list[_Token], a: _Token, b: _Token) -> bool:
+    """``b`` follows ``a`` in the run with nothing but titles between them."""
+    i, j = run.index(a), run.index(b)
+    return all(fold(t.text).strip(".") in TITLES for t in run[i + 1 : j])
+
+
+def _merge(text: str, bad: list[_Token]) -> list[Span]:
+    """Unsupported words of one run with nothing but spaces and connectors between them
+    become one span ("Gordon Brown", "Bank of Scotland")."""
+    spans: list[Span] = []
+    for token in bad:
+        if spans and not CAP_RE.search(text, spans[-1].end, token.start):
+            start = spans[-1].start
+            spans[-1] = Span(start, token.end, text[start : token.end])
+        else:
+            spans.append(Span(token.start, token.end, token.text))
+    return spans
