@@ -52,8 +52,9 @@ class BodyEvidence:
         return NameEvidence(self.body, self.folded, self.words)
 
 
-def check(output: str, evidence: BodyEvidence, numbers: bool = True, names: bool = True) -> Report:
-    """Every number and proper name of ``output`` that ``evidence`` does not support."""
+def check(output: str, evidence: BodyEvidence, numbers: bool = True, names: bool = True, dates: bool = True) -> Report:
+    """Every number and proper name of ``output`` that ``evidence`` does not support
+    (``dates=False``: weekday and month names are not checked)."""
     report = Report()
     if numbers:
         for quantity in find_quantities(output):
@@ -63,7 +64,7 @@ def check(output: str, evidence: BodyEvidence, numbers: bool = True, names: bool
             if not evidence.numbers.supports(quantity):
                 report.findings.append(Finding("number", quantity.start, quantity.end, quantity.text))
     if names and any(c.isupper() for c in output):
-        spans, checked = unsupported_names(output, evidence.names)
+        spans, checked = unsupported_names(output, evidence.names, dates)
         report.names_checked = checked
         report.findings.extend(Finding("name", s.start, s.end, s.text) for s in spans)
     report.findings.sort(key=lambda f: f.start)

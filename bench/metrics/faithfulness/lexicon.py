@@ -40,6 +40,25 @@ TITLES = frozenset(
     """.split()
 )
 
+# Acronyms of common nouns, not names: never checked ("TV", "MPs", "CEO").
+COMMON_ACRONYMS = frozenset(
+    """
+    tv dvd cd cds pc pcs mp mps mep meps msp msps am ams pm ceo cfo coo agm gdp gnp it ai dna hiv aids sars
+    suv suvs id ids ivf gp gps gcse gcses vat ufo ufos cctv mp3 sms pin atm atms wmd isa isas ipo ipos hq
+    bst gmt utc cet et pt est am pm vip vips ok faq diy abc rip sos mph kph km kg cc ps nb eg ie etc vs ft lb lbs
+    oz hd lcd led gps usb pdf html www url uk us
+    """.split()
+) - {"uk", "us"}
+
+# Weekday and month names (and their short forms): names, but a setting can leave them unchecked.
+DATE_WORDS = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+)
+
 
 @lru_cache(maxsize=1)
 def _lexicon() -> frozenset[str]:
@@ -52,11 +71,10 @@ def is_common_word(lower: str) -> bool:
     """A lower-case word that is an ordinary English word, inflected or not."""
     if lower in FUNCTION_WORDS:
         return True
+    if "-" in lower:  # "Anti-tremor", "Fly-half"
+        return all(is_common_word(part) for part in lower.split("-") if part)
     words = _lexicon()
-    for form in _stems(lower):
-        if form in words:
-            return True
-    return False
+    return any(form in words for form in _stems(lower))
 
 
 def _stems(word: str) -> tuple[str, ...]:

@@ -23,17 +23,18 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from bench.metrics.faithfulness.lexicon import FUNCTION_WORDS, TITLES, is_common_word
-from bench.metrics.faithfulness.places import EQUIVALENT_FORMS
+from bench.metrics.faithfulness.lexicon import COMMON_ACRONYMS, DATE_WORDS, FUNCTION_WORDS, TITLES, is_common_word
+from bench.metrics.faithfulness.places import ABBREVIATIONS, EQUIVALENT_FORMS
 
 _UPPER = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
 # A capitalised word: dotted initials ("U.S."), a word with inner apostrophes or hyphens
 # ("O'Neill", "Rolls-Royce"), or a digit-led one with capitals ("3M", "4G").
 _CAP = rf"(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w&]*(?:['’-][\w&]+)*|\d+[{_UPPER}]\w*"
 # Lower-case words that may sit inside a name ("Bank of England", "Luiz da Silva").
-CONNECTORS = "of|the|de|da|di|do|dos|das|du|van|von|der|den|del|della|la|le|bin|ibn|al|el|y|&"
+CONNECTORS = "of|for|the|de|da|di|do|dos|das|du|van|von|der|den|del|della|la|le|bin|ibn|al|el|y|&"
 RUN_RE = re.compile(rf"(?<![\w'’-])(?:{_CAP})(?:\s+(?:(?:{CONNECTORS})\s+){{0,2}}(?:{_CAP}))*")
 CAP_RE = re.compile(_CAP)
+UPPER_WORD_RE = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z0-9]\b")
 WORDS4_RE = re.compile(r"[^\W\d_]{4,}")
 ATOMS_RE = re.compile(r"\w+")
 CAPITALISED_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’-]*)+")
@@ -72,16 +73,25 @@ class NameEvidence:
         return " " + " ".join(ATOMS_RE.findall(self.folded)) + " "
 
     @cached_property
+    def capitals(self) -> set[str]:
+        """The body's all-capital words, as written: "US" is not supported by "us"."""
+        return set(UPPER_WORD_RE.findall(self.body))
+
+    @cached_property
     def acronyms(self) -> set[str]:
-        """Initials of the body's capitalised runs ("Bank of England" -> "boe", "be")."""
+        """Initials of every stretch of two or more words of the body's capitalised runs
+        ("the Bank of England" -> "boe", "be")."""
         found = set()
         for run in CAPITALISED_RUN_RE.findall(self.body):
-            words = [w for w in run.split() if w]
-            found.add("".join(w[0] for w in words if w.lower() not in ACRONYM_SKIP).lower())
-            found.add("".join(w[0] for w in words).lower())
+            initials = "".join(w[0] for w in run.split() if w.lower() not in ACRONYM_SKIP).lower()
+            for i in range(len(initials) - 1):
+                for j in range(i + 2, len(initials) + 1):
+                    found.add(initials[i:j])
         return found
 
     def has_phrase(self, phrase: str) -> bool:
+        if phrase in ABBREVIATIONS:
+            return phrase.upper().replace(".", "") in self.capitals or phrase.upper() in self.capitals
         if " " not in phrase and "." not in phrase:
             return phrase in self.words
         return f" {' '.join(ATOMS_RE.findall(phrase))} " in self._phrases
@@ -91,23 +101,42 @@ class NameEvidence:
         key = fold(word).strip("'")
         if "." in key:
             key = key.replace(".", "")  # "U.S." -> "us"
+        if _is_acronym(word):
+            return self._supports_acronym(word, key)
         for form in _variants(key):
-            if form in self.words:
+            if form in self.words or any(self.has_phrase(other) for other in EQUIVALENT_FORMS.get(form, ())):
                 return True
-            for other in EQUIVALENT_FORMS.get(form, ()):
-                if self.has_phrase(other):
-                    return True
-        if word.isupper() and 2 <= len(key) <= 6 and key.isalpha() and key in self.acronyms:
-            return True
-        if "-" in key:
-            parts = [p for p, raw in zip(key.split("-"), word.split("-")) if raw[:1].isupper()]
+        if "'" in key:  # "O'Driscoll": its parts
+            return all(part in self.words for part in ATOMS_RE.findall(key.removesuffix("'s")))
+        if "-" in key:  # "Anglo-Irish" needs both; "Manchester-based" only its capitalised part
+            parts = [raw for raw in word.split("-") if raw[:1].isupper()]
             return bool(parts) and all(self.supports_word(p) for p in parts)
         return False
 
+    def _supports_acronym(self, word: str, key: str) -> bool:
+        """"BBC": written so in the body, a country form ("US" by "American"), or the initials
+        of a body name ("British Broadcasting Corporation")."""
+        bare = word.replace(".", "").removesuffix("'s").removesuffix("’s")
+        plain = bare[:-1] if bare.endswith("s") and bare[:-1].isupper() else bare  # "MPs"
+        if bare in self.capitals or plain in self.capitals or word in self.capitals:
+            return True
+        stem = key.removesuffix("'s")
+        for other in EQUIVALENT_FORMS.get(stem, ()):
+            if other != stem and self.has_phrase(other):
+                return True
+        return plain.lower() in self.acronyms
+
     def supports_as_acronym(self, words: list[str]) -> bool:
-        """A run of name words whose initials the body uses ("National Health Service" by "NHS")."""
-        initials = "".join(w[0] for w in words if w.lower() not in ACRONYM_SKIP).lower()
-        return len(initials) >= 2 and initials in self.words
+        """Name words whose initials the body writes as an acronym ("National Health Service" by "NHS")."""
+        initials = "".join(w[0] for w in words if w.lower() not in ACRONYM_SKIP)
+        return len(initials) >= 2 and initials.upper() in self.capitals
+
+
+def _is_acronym(word: str) -> bool:
+    """All capitals, two letters or more, maybe dotted or with a plural/possessive ("MPs", "BBC's")."""
+    core = word.replace(".", "").removesuffix("'s").removesuffix("’s")
+    core = core[:-1] if core.endswith("s") else core
+    return len(core) >= 2 and core.isupper() and core.isalpha()
 
 
 def _variants(key: str) -> tuple[str, ...]:
@@ -133,9 +162,11 @@ class _Token:
 
 
 def _title_case(text: str) -> bool:
-    """Headline Title Case ("Wedgwood Collection Saved After Campaign"): capitals say nothing there."""
+    """Headline Title Case ("Wedgwood Collection Saved After Campaign"): capitals say nothing there.
+    Such text has no lower-case word but function words; a sentence-case headline full of
+    names ("Tony Blair and Gordon Brown meet") has one."""
     content = [w for w in WORDS4_RE.findall(text) if w.lower() not in FUNCTION_WORDS]
-    return len(content) >= 3 and sum(1 for w in content if w[0].isupper()) >= 0.75 * len(content)
+    return len(content) >= 3 and all(w[0].isupper() for w in content)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -160,9 +191,13 @@ def name_runs(text: str) -> list[list[_Token]]:
     return runs
 
 
-def _name_word(token: _Token) -> bool:
+def _name_word(token: _Token, dates: bool = True) -> bool:
     """Whether a capitalised word is a name word to check."""
     lower = fold(token.text).strip(".'")
+    if not dates and lower in DATE_WORDS:
+        return False
+    if _is_acronym(token.text):
+        return lower.replace(".", "").removesuffix("'s") not in COMMON_ACRONYMS
     if lower in FUNCTION_WORDS or lower in TITLES or not any(c.isalpha() for c in lower):
         return False
     if token.initial and not token.text[1:].isupper() and is_common_word(lower):
@@ -170,24 +205,43 @@ def _name_word(token: _Token) -> bool:
     return True
 
 
-def unsupported_names(text: str, evidence: NameEvidence) -> tuple[list[Span], int]:
-    """The output's name spans the body does not support, and how many name words were checked."""
+def unsupported_names(text: str, evidence: NameEvidence, dates: bool = True) -> tuple[list[Span], int]:
+    """The output's name spans the body does not support, and how many name words were checked.
+    ``dates=False`` leaves weekday and month names unchecked."""
     spans: list[Span] = []
     checked = 0
     for run in name_runs(text):
-        words = [t for t in run if _name_word(t)]
+        words = [t for t in run if _name_word(t, dates)]
         if not words:
             continue
         checked += len(words)
-        if len(run) >= 2 and evidence.supports_as_acronym([t.text for t in run]):
-            continue
         supported = [evidence.supports_word(t.text) for t in words]
+        if not all(supported):
+            _expanded_acronyms(run, words, supported, evidence)
         # Right to left: a name part directly before a supported part is supported ("Tony" in "Tony Blair").
         for i in range(len(words) - 2, -1, -1):
             if not supported[i] and supported[i + 1] and _adjacent(run, words[i], words[i + 1]):
                 supported[i] = True
         spans.extend(_merge(text, [w for w, ok in zip(words, supported) if not ok]))
     return spans, checked
+
+
+def _expanded_acronyms(run: list[_Token], words: list[_Token], supported: list[bool], evidence: NameEvidence) -> None:
+    """Mark the words of any stretch of the run that the body writes as an acronym ("Office
+    for National Statistics" when the body says "ONS") or that is a multi-word form of a
+    place or party the body names otherwise ("Lib Dem" by "Liberal Democrats")."""
+    texts = [t.text for t in run]
+    for i in range(len(run) - 1):
+        for j in range(len(run), i + 1, -1):
+            phrase = fold(" ".join(texts[i:j]))
+            if evidence.supports_as_acronym(texts[i:j]) or any(
+                evidence.has_phrase(other) for other in EQUIVALENT_FORMS.get(phrase, ())
+            ):
+                inside = set(range(run[i].start, run[j - 1].end))
+                for k, word in enumerate(words):
+                    if word.start in inside:
+                        supported[k] = True
+                break
 
 
 def _adjacent(run: list[_Token], a: _Token, b: _Token) -> bool:

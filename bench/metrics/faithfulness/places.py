@@ -163,8 +163,22 @@ arab|arabs|arabic|arabian
 london|londoner|londoners
 paris|parisian|parisians
 new york|new yorker|new yorkers|nyc
-los angeles|angeleno
+los angeles|angeleno|l.a.
+tory|tories|conservative|conservatives|conservative party
+lib dem|lib dems|liberal democrat|liberal democrats
+labour|labour party
+man utd|manchester united|man united
+utd|united
+monday|mon
+tuesday|tue|tues
+wednesday|wed
+thursday|thu|thur|thurs
+friday|fri
+saturday|sat
+sunday|sun
 """
+# Forms that are written in capitals in running text and must be matched so ("US", not "us").
+ABBREVIATIONS = frozenset("uk u.k. us u.s. usa u.s.a. eu un u.n. uae nz drc dprk prc nyc".split())
 
 
 def _load_lines() -> dict[str, frozenset[str]]:
