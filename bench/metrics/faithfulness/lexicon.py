@@ -61,10 +61,21 @@ DATE_WORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> frozenset[str]:
+def _web2() -> tuple[frozenset[str], frozenset[str]]:
+    """web2's lower-case words, and the lower-cased forms of its capitalised (proper noun) entries."""
     from english_words import get_english_words_set
 
-    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
+    words = get_english_words_set(["web2"], lower=False)
+    return frozenset(w for w in words if w.islower()), frozenset(w.lower() for w in words if w[:1].isupper())
+
+
+def _lexicon() -> frozenset[str]:
+    return _web2()[0]
+
+
+def is_proper_noun(lower: str) -> bool:
+    """web2 lists the word capitalised ("Blair", "Chirac"), so capitalised it is most likely a name."""
+    return lower.removesuffix("'s") in _web2()[1]
 
 
 def is_common_word(lower: str) -> bool:

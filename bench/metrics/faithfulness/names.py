@@ -23,7 +23,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from bench.metrics.faithfulness.lexicon import COMMON_ACRONYMS, DATE_WORDS, FUNCTION_WORDS, TITLES, is_common_word
+from bench.metrics.faithfulness.lexicon import (
+    COMMON_ACRONYMS,
+    DATE_WORDS,
+    FUNCTION_WORDS,
+    TITLES,
+    is_common_word,
+    is_proper_noun,
+)
 from bench.metrics.faithfulness.places import ABBREVIATIONS, EQUIVALENT_FORMS
 
 _UPPER = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
@@ -200,9 +207,15 @@ def _name_word(token: _Token, dates: bool = True) -> bool:
         return lower.replace(".", "").removesuffix("'s") not in COMMON_ACRONYMS
     if lower in FUNCTION_WORDS or lower in TITLES or not any(c.isalpha() for c in lower):
         return False
-    if token.initial and not token.text[1:].isupper() and is_common_word(lower):
+    if token.initial and not token.text[1:].isupper() and not _name_shaped(lower) and is_common_word(lower):
         return False  # "Thousands protest", "Former minister": capitalised by position only
     return True
+
+
+def _name_shaped(lower: str) -> bool:
+    """A capitalised common word that still reads as a name: a possessive ("Brown's plan")
+    or a word the dictionary lists as a proper noun ("Blair", "Chirac")."""
+    return lower.endswith("'s") or is_proper_noun(lower)
 
 
 def unsupported_names(text: str, evidence: NameEvidence, dates: bool = True) -> tuple[list[Span], int]:

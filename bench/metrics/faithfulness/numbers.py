@@ -24,7 +24,7 @@ UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -35,7 +35,7 @@ ORDINALS = {
 # Denominators of written fractions ("a third", "two-thirds", "half").
 FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
              "tenth": 10, "tenths": 10}
-SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+SCALES = {"dozen": 12, "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 # Abbreviated multipliers glued to digits ("£80m", "$1.1bn", "5k"). "m" is also metres/minutes.
 SUFFIX_SCALES = {"k": 10**3, "m": 10**6, "mn": 10**6, "bn": 10**9, "b": 10**9, "tn": 10**12, "trn": 10**12}
 CURRENCY_SYMBOLS = {"£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "$": "$"}
@@ -105,8 +105,8 @@ def _parse_words(words: list[str]) -> list[Reading] | None:
             current += UNITS[word]
         elif word in ORDINALS and last:
             current += ORDINALS[word]
-        elif word == "hundred":
-            current = (current or 1) * 100
+        elif word in ("hundred", "dozen"):  # "two hundred", "a dozen": multiply what came before
+            current = (current or 1) * SCALES[word]
         elif word in SCALES:
             total += (current or 1) * SCALES[word]
             current = 0.0
@@ -140,6 +140,7 @@ def _digit_readings(groups: dict[str, str | None], currency: str | None) -> list
 
 def _quantity(match: re.Match[str], text: str) -> Quantity | None:
     groups = match.groupdict()
+    start = match.start()
     symbol = groups["cur"]
     currency = CURRENCY_SYMBOLS.get(symbol[-1]) if symbol else None
     if groups["curword"]:
@@ -149,10 +150,14 @@ def _quantity(match: re.Match[str], text: str) -> Quantity | None:
         readings = _digit_readings(groups, currency)
     else:
         words = (groups["words"] or "").lower().replace("-", " ").replace(" and ", " ").split()
-        claim = not (len(words) == 1 and words[0] in NOT_A_CLAIM and not groups["article"])
-        if groups["article"]:
-            words = ["one", *words] if len(words) > 1 or words[0] not in FRACTIONS else [words[0]]
-        parsed = _parse_words(words)
+        article = bool(groups["article"]) and (words[0] in SCALES or (len(words) == 1 and words[0] in FRACTIONS))
+        if groups["article"] and not article:
+            start = match.start("words")  # "a first": the article is not part of a number
+        claim = article or not (len(words) == 1 and words[0] in NOT_A_CLAIM)
+        if article and words[0] in FRACTIONS:
+            parsed = _fraction(1 / FRACTIONS[words[0]])  # "a third" is a share, not third place
+        else:
+            parsed = _parse_words(["one", *words] if article else words)  # "a million", "a dozen"
         if not parsed:
             return None
         readings = parsed
@@ -166,7 +171,7 @@ def _quantity(match: re.Match[str], text: str) -> Quantity | None:
         readings = [(value, max(tolerance, 0.5)) for value, tolerance in readings[:1]]
         readings.append((readings[0][0] / 100, readings[0][1] / 100))  # "50%" meets "half"
     return Quantity(
-        start=match.start(), end=match.end(), text=text[match.start() : match.end()].strip(),
+        start=start, end=match.end(), text=text[start : match.end()].strip(),
         readings=tuple(dict.fromkeys(readings)), currency=currency, claim=claim,
     )
 
