@@ -224,3 +224,26 @@ def test_bertscore_is_registered_and_importing_it_loads_no_torch() -> None:
     code = "import sys, bench.metrics.bertscore; print('torch' in sys.modules, 'transformers' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_roberta_style_text_is_encoded_with_a_prefix_space_as_bert_score_intends(tmp_path: Path, monkeypatch) -> None:
+    """bert_score encodes RoBERTa/GPT-2 text with add_prefix_space=True (its published layers and
+    baselines were made so). Under transformers 5 that argument to encode() is ignored, so the
+    reference is given the intended encoding explicitly; the algorithm must then agree exactly."""
+    bert_score = pytest.importorskip("bert_score")
+    from tiny_bert import build_tiny_roberta
+
+    path = build_tiny_roberta(tmp_path / "roberta")
+    metric = BERTScoreMetric(BERTScoreSettings(model=str(path), layer=2, device="cpu"))
+    got = [(s["bertscore"]["p"], s["bertscore"]["r"], s["bertscore"]["f"]) for s in metric.score(items())]
+    encoder = metric._encoder
+    plain = encoder.tokenizer.convert_ids_to_tokens(encoder.tokenize("Police arrested"))
+    assert plain[1].startswith("Ġ")  # the first word carries its space, like every other word
+
+    def sent_encode(tokenizer, sentence):
+        return encoder.tokenize(sentence)
+
+    monkeypatch.setattr(bert_score.utils, "sent_encode", sent_encode)
+    expected = reference(path, 2, idf=False)
+    for mine, theirs in zip(got, expected):
+        assert mine == pytest.approx(theirs, abs=1e-6)

@@ -42,3 +42,35 @@ def build_tiny_bert(path: Path, layers: int = 3, vocab_size: int = 800) -> Path:
     BertModel(config).eval().save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path
+
+
+def build_tiny_roberta(path: Path, layers: int = 2, vocab_size: int = 600) -> Path:
+    """A tiny RoBERTa with a byte-level BPE vocabulary (GPT-2 style: a word's leading space is part of it)."""
+    import json
+
+    import torch
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import RobertaConfig, RobertaModel, RobertaTokenizer
+
+    _quiet()
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(
+        _corpus(), vocab_size=vocab_size, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"], show_progress=False
+    )
+    bpe.save_model(str(path))
+    vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+    merges = [tuple(line.split()) for line in (path / "merges.txt").read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    try:  # transformers 5 builds from the vocabulary itself; 4 from the files
+        tokenizer = RobertaTokenizer(vocab=vocab, merges=merges, model_max_length=128)
+    except TypeError:
+        tokenizer = RobertaTokenizer(str(path / "vocab.json"), str(path / "merges.txt"), model_max_length=128)
+    tokenizer.save_pretrained(path)
+    config = RobertaConfig(
+        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=layers, num_attention_heads=4,
+        intermediate_size=64, max_position_embeddings=140, pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(0)
+    RobertaModel(config).eval().save_pretrained(path)
+    return path
