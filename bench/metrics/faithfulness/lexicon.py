@@ -46,7 +46,7 @@ COMMON_ACRONYMS = frozenset(
     tv dvd cd cds pc pcs mp mps mep meps msp msps am ams pm ceo cfo coo agm gdp gnp it ai dna hiv aids sars
     suv suvs id ids ivf gp gps gcse gcses vat ufo ufos cctv mp3 sms pin atm atms wmd isa isas ipo ipos hq
     bst gmt utc cet et pt est am pm vip vips ok faq diy abc rip sos mph kph km kg cc ps nb eg ie etc vs ft lb lbs
-    oz hd lcd led gps usb pdf html www url uk us
+    oz hd lcd led gps usb pdf html www url pr q&a uk us
     """.split()
 ) - {"uk", "us"}
 
@@ -111,7 +111,9 @@ def _stems(word: str) -> tuple[str, ...]:
         if word[-4] == word[-5]:
             forms.append(word[:-4])  # "running"
     if word.endswith(("er", "or")) and len(word) > 4:
-        forms += [word[:-2], word[:-1]]  # "rapper" <- "rap"? no; "singer" <- "sing"
+        forms += [word[:-2], word[:-1]]  # "singer" <- "sing", "slimmer" <- "slim"
+        if len(word) > 5 and word[-3] == word[-4]:
+            forms.append(word[:-3])
     if word.endswith("ly") and len(word) > 4:
         forms.append(word[:-2])
     return tuple(forms)

@@ -113,6 +113,8 @@ class NameEvidence:
         for form in _variants(key):
             if form in self.words or any(self.has_phrase(other) for other in EQUIVALENT_FORMS.get(form, ())):
                 return True
+        if key + "s" in self.words:  # "Euro" by "euros"
+            return True
         if "'" in key:  # "O'Driscoll": its parts
             return all(part in self.words for part in ATOMS_RE.findall(key.removesuffix("'s")))
         if "-" in key:  # "Anglo-Irish" needs both; "Manchester-based" only its capitalised part
@@ -143,7 +145,7 @@ def _is_acronym(word: str) -> bool:
     """All capitals, two letters or more, maybe dotted or with a plural/possessive ("MPs", "BBC's")."""
     core = word.replace(".", "").removesuffix("'s").removesuffix("’s")
     core = core[:-1] if core.endswith("s") else core
-    return len(core) >= 2 and core.isupper() and core.isalpha()
+    return len(core) >= 2 and core.isupper() and core.replace("&", "").isalpha()  # "BBC", "S&N"
 
 
 def _variants(key: str) -> tuple[str, ...]:
