@@ -140,6 +140,15 @@ def test_with_several_references_each_of_p_r_f_is_the_best_over_them(tiny_bert: 
     assert both == pytest.approx(tuple(max(s[c] for s in singles) for c in "prf"), abs=1e-6)
 
 
+def test_idf_counts_each_article_once_however_many_systems_are_scored_together(tiny_bert: Path) -> None:
+    metric = BERTScoreMetric(BERTScoreSettings(model=str(tiny_bert), layer=2, idf=True, device="cpu"))
+    other = [c.upper() for c in CANDIDATES]  # a second system on the same articles
+    alone = metric.score(items())
+    together = metric.score(items() + items(other))
+    for a, b in zip(alone, together):
+        assert a["bertscore"] == pytest.approx(b["bertscore"], abs=1e-6)
+
+
 def test_an_empty_output_scores_zero(tiny_bert: Path) -> None:
     metric = BERTScoreMetric(BERTScoreSettings(model=str(tiny_bert), layer=2, device="cpu"))
     (row,) = metric.score([ScoreItem("x", "headline", "  ", ("Police held three men.",))])

@@ -4,8 +4,9 @@ Every token of the output is matched to its most similar token of the
 reference (cosine of contextual embeddings from one layer of an encoder) and
 back: precision is the mean best similarity of the output's tokens, recall that
 of the reference's, F their harmonic mean. With ``idf: true`` the means are
-weighted by inverse document frequency, counted over the references scored
-together (one call: a target's articles), ``log((M + 1) / (df + 1))`` as in
+weighted by inverse document frequency over the references of the articles scored
+together (a target's articles, each counted once however many systems are scored),
+``log((M + 1) / (df + 1))`` as in
 ``bert_score.utils.get_idf_dict``; without it every token weighs 1 and [CLS]/[SEP]
 weigh 0. With several references each of P, R and F is the best over them.
 ``baseline:`` rescales with a baseline file (``LAYER,P,R,F`` rows as shipped in
@@ -119,7 +120,10 @@ class BERTScoreMetric(Metric):
         encoder = self._load()
         references = [ref for item in items for ref in (item.references or ("",))]
         embedded = encoder.encode([item.prediction for item in items] + references, self.settings.batch_size)
-        weights = self._idf(encoder, references)
+        # idf counts each article's references once, however many systems are scored together,
+        # so it equals bert_score's over one system's items.
+        per_article = {(item.target, item.id): item.references or ("",) for item in items}
+        weights = self._idf(encoder, [ref for refs in per_article.values() for ref in refs])
         scores = []
         for item in items:
             candidate = embedded[item.prediction]
