@@ -26,7 +26,6 @@ from bench.metrics.faithfulness.check import BodyEvidence, Report, check
 
 # Bump when a rule changes a result: it is part of the signature.
 RULES_VERSION = "1"
-_CACHE_LIMIT = 4096
 
 
 class FaithfulnessSettings(MetricSettings):
@@ -47,8 +46,7 @@ class FaithfulnessMetric(Metric):
         super().__init__(settings, seed)
         if not (settings.numbers or settings.names):
             raise ValueError("faithfulness needs numbers or names (or both) to check")
-        self._bodies: dict[str, BodyEvidence] = {}
-        self._reports: dict[tuple[str, str], Report] = {}
+        self._last: tuple[Sequence[ScoreItem], list[Report]] | None = None
 
     def _kinds(self) -> list[str]:
         return [kind for kind, on in (("numbers", self.settings.numbers), ("names", self.settings.names)) if on]
@@ -72,23 +70,19 @@ class FaithfulnessMetric(Metric):
         return [("faith", ",".join(checks)), ("faith-rules", RULES_VERSION)]
 
     def score(self, items: Sequence[ScoreItem]) -> list[ItemScores]:
-        return [self._scores(self._report(item)) for item in items]
+        return [self._scores(report) for report in self._reports(items)]
 
     def annotate(self, items: Sequence[ScoreItem]) -> list[dict[str, Any] | None]:
         """The unsupported spans of each output (offsets into the prediction), or None."""
-        notes: list[dict[str, Any] | None] = []
-        for item in items:
-            report = self._report(item)
-            notes.append(
-                {"unsupported": [{"kind": f.kind, "text": f.text, "start": f.start, "end": f.end} for f in report.findings]}
-                if report.findings
-                else None
-            )
-        return notes
+        return [
+            {"unsupported": [{"kind": f.kind, "text": f.text, "start": f.start, "end": f.end} for f in report.findings]}
+            if report.findings
+            else None
+            for report in self._reports(items)
+        ]
 
     def close(self) -> None:
-        self._bodies.clear()
-        self._reports.clear()
+        self._last = None
 
     def _scores(self, report: Report) -> ItemScores:
         unsupported = {kind: float(report.count(kind.rstrip("s"))) for kind in self._kinds()}
@@ -96,23 +90,25 @@ class FaithfulnessMetric(Metric):
         faithful.update({kind: float(count == 0) for kind, count in unsupported.items()})
         return {"faithful": faithful, "unsupported": unsupported}
 
-    def _report(self, item: ScoreItem) -> Report:
-        if item.body is None:
-            raise UserError(
-                f"faithfulness needs each article's body, and article {item.id} has none "
-                "(bench score on plain text files has no bodies: give references as JSONL with a body field)"
-            )
-        key = (item.prediction, item.body)
-        report = self._reports.get(key)
-        if report is None:
-            evidence = self._bodies.get(item.body)
-            if evidence is None:
-                if len(self._bodies) >= _CACHE_LIMIT:
-                    self._bodies.clear()
-                evidence = self._bodies[item.body] = BodyEvidence(item.body)
-            s = self.settings
-            report = check(item.prediction, evidence, s.numbers, s.names, s.dates)
-            if len(self._reports) >= _CACHE_LIMIT:
-                self._reports.clear()
-            self._reports[key] = report
-        return report
+    def _reports(self, items: Sequence[ScoreItem]) -> list[Report]:
+        """One report per item. Items are taken body by body, so each body is indexed once and
+        dropped after its outputs (all systems' outputs for an article share it); the reports of
+        the last call are kept for ``annotate`` on the same items."""
+        if self._last is not None and self._last[0] is items:
+            return self._last[1]
+        by_body: dict[str, list[int]] = {}
+        for index, item in enumerate(items):
+            if item.body is None:
+                raise UserError(
+                    f"faithfulness needs each article's body, and article {item.id} has none "
+                    "(bench score on plain text files has no bodies: give references as JSONL with a body field)"
+                )
+            by_body.setdefault(item.body, []).append(index)
+        s = self.settings
+        reports: list[Report] = [Report()] * len(items)
+        for body, indices in by_body.items():
+            evidence = BodyEvidence(body)
+            for index in indices:
+                reports[index] = check(items[index].prediction, evidence, s.numbers, s.names, s.dates)
+        self._last = (items, reports)
+        return reports
