@@ -131,6 +131,7 @@ BODY = (
         "Former ministers march",  # a common word capitalised by position
         "Thousands Protest Over Pay In Chelsea",  # Title Case: capitals say nothing
         "Mr Blair speaks",
+        "Mr. Blair and Anthony C. L. Blair",  # a title's dot and middle initials are not sentence breaks
     ],
 )
 def test_supported_names_are_not_flagged(output: str) -> None:

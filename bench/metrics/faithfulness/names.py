@@ -34,14 +34,15 @@ from bench.metrics.faithfulness.lexicon import (
 from bench.metrics.faithfulness.places import ABBREVIATIONS, EQUIVALENT_FORMS
 
 _UPPER = "A-ZÀ-ÖØ-ÞΑ-ΩА-Я"
-# A capitalised word: dotted initials ("U.S."), a word with inner apostrophes or hyphens
+# A capitalised word: dotted initials ("U.S.", "K." before a name), a word with inner apostrophes or hyphens
 # ("O'Neill", "Rolls-Royce"), or a digit-led one with capitals ("3M", "4G").
-_CAP = rf"(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w&]*(?:['’-][\w&]+)*|\d+[{_UPPER}]\w*"
+_CAP = rf"(?:[{_UPPER}]\.){{2,}}|[{_UPPER}]\.(?=\s+[{_UPPER}])|[{_UPPER}][\w&]*(?:['’-][\w&]+)*|\d+[{_UPPER}]\w*"
 # Lower-case words that may sit inside a name ("Bank of England", "Luiz da Silva").
 CONNECTORS = "of|for|the|de|da|di|do|dos|das|du|van|von|der|den|del|della|la|le|bin|ibn|al|el|y|&"
 RUN_RE = re.compile(rf"(?<![\w'’-])(?:{_CAP})(?:\s+(?:(?:{CONNECTORS})\s+){{0,2}}(?:{_CAP}))*")
 CAP_RE = re.compile(_CAP)
 UPPER_WORD_RE = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z0-9]\b")
+INITIAL_RE = re.compile(r"(?:^|[\s(])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Rev|Jr|Sr)\.$")
 WORDS4_RE = re.compile(r"[^\W\d_]{4,}")
 ATOMS_RE = re.compile(r"\w+")
 CAPITALISED_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’-]*)+")
@@ -180,6 +181,8 @@ def _title_case(text: str) -> bool:
 
 def _sentence_start(text: str, start: int) -> bool:
     before = text[:start].rstrip(_OPENERS)
+    if INITIAL_RE.search(before):
+        return False  # "Richard K. Guy", "Mr. Blair": an initial or a title's dot, not a full stop
     return not before or before[-1] in ".!?:;" or before.endswith((" -", "–", "—"))
 
 
@@ -207,8 +210,8 @@ def _name_word(token: _Token, dates: bool = True) -> bool:
         return False
     if _is_acronym(token.text):
         return lower.replace(".", "").removesuffix("'s") not in COMMON_ACRONYMS
-    if lower in FUNCTION_WORDS or lower in TITLES or not any(c.isalpha() for c in lower):
-        return False
+    if lower in FUNCTION_WORDS or lower in TITLES or len(lower) < 2 or not any(c.isalpha() for c in lower):
+        return False  # function words, titles, single letters (initials)
     if token.initial and not token.text[1:].isupper() and not _name_shaped(lower) and is_common_word(lower):
         return False  # "Thousands protest", "Former minister": capitalised by position only
     return True
@@ -260,9 +263,9 @@ def _expanded_acronyms(run: list[_Token], words: list[_Token], supported: list[b
 
 
 def _adjacent(run: list[_Token], a: _Token, b: _Token) -> bool:
-    """``b`` follows ``a`` in the run with nothing but titles between them."""
+    """``b`` follows ``a`` in the run with nothing but titles and initials between them."""
     i, j = run.index(a), run.index(b)
-    return all(fold(t.text).strip(".") in TITLES for t in run[i + 1 : j])
+    return all(fold(t.text).strip(".") in TITLES or len(t.text.strip(".")) == 1 for t in run[i + 1 : j])
 
 
 def _merge(text: str, bad: list[_Token]) -> list[Span]:
