@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bench.metrics.faithfulness.names import ATOMS_RE, NameEvidence, fold, unsupported_names
+from bench.metrics.faithfulness.name_evidence import ATOMS_RE, NameEvidence, fold
+from bench.metrics.faithfulness.names import unsupported_names
 from bench.metrics.faithfulness.numbers import NumberEvidence, find_quantities, lower_same_length
 
 
