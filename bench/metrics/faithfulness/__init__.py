@@ -56,12 +56,13 @@ class FaithfulnessMetric(Metric):
         return [
             ScoreKey(
                 "faithful", ("all", *kinds), rankable=True, primary_column="all", label="Faithful",
+                column_labels=("faithful", *(f"{kind} ok" for kind in kinds)),
                 description="1 when every number and name of the output is found in the article body; "
                 "the mean is the share of outputs with nothing unsupported",
             ),
             ScoreKey(
                 "unsupported", tuple(kinds), rankable=False, primary_column=kinds[0], label="Unsupported",
-                higher_is_better=False, description="numbers / names per output that the article body does not state",
+                higher_is_better=False, percent=False, column_labels=tuple(kinds), description="numbers / names per output that the article body does not state",
             ),
         ]
 
