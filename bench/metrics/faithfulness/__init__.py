@@ -62,7 +62,8 @@ class FaithfulnessMetric(Metric):
             ),
             ScoreKey(
                 "unsupported", tuple(kinds), rankable=False, primary_column=kinds[0], label="Unsupported",
-                higher_is_better=False, percent=False, column_labels=tuple(kinds), description="numbers / names per output that the article body does not state",
+                higher_is_better=False, percent=False, column_labels=tuple(kinds),
+                description="numbers / names per output that the article body does not state",
             ),
         ]
 
