@@ -176,3 +176,30 @@ def test_the_page_shows_the_judge_columns_in_a_browser(judged, tmp_path_factory:
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+def test_judge_faithfulness_and_bertscore_in_one_run_on_real_articles(shared_data: Path, tmp_path: Path) -> None:
+    """The three metrics beside ROUGE together, two baselines, a board ranked by BERTScore."""
+    from run_helpers import bbc_articles, run_dirs, write_jsonl
+    from run_helpers import write_config as write_run_config
+
+    source = write_jsonl(tmp_path / "bbc.jsonl", bbc_articles(shared_data, 12, start=300))
+    baselines = [{"name": "lead-1", "type": "lead"}, {"name": "words-8", "type": "lead-words", "max_words": 8}]
+    with serving(shorter) as server:
+        metrics = {"faithfulness": {}, "bertscore": {"device": "cpu"},
+                   "judge": {"base_url": server.base_url, "model": "shorter", "bootstrap": 100}}
+        config = write_run_config(tmp_path / "all.yaml", source, baselines, name="all",
+                                  scoring={"bootstrap": 100, "metrics": metrics, "primary": "bertscore"})
+        assert cli_main(["run", str(config), "-o", str(tmp_path / "runs"), "-q"]) == 0
+    (run_dir,) = run_dirs(tmp_path / "runs")
+    recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    for target in ("headline", "standfirst"):
+        block = recorded["targets"][target]
+        assert all({"bertscore", "faithful", "rouge1"} <= set(s["scores"]) for s in block["systems"].values())
+        judge = block["comparisons"]["judge"]
+        expected = expected_win_rates(run_dir, target)
+        assert {n: s["win_rate"] for n, s in judge["systems"].items()} == pytest.approx(expected, abs=1e-12)
+    board = tmp_path / "board.json"
+    assert cli_main(["leaderboard", str(run_dir), "-o", str(board), "-q"]) == 0
+    markdown = board.with_suffix(".md").read_text(encoding="utf-8")
+    assert "Ranked by bertscore.f" in markdown and "| judge rank | judge BT | judge win rate |" in markdown
