@@ -32,6 +32,7 @@ _MULT, _ADD, _MASK = 0x5DEECE66D, 0xB, (1 << 48) - 1
 _SEED0 = 0x330E
 _SAFE = 1e-6  # distance from a rounding half (in 1e-5 units) below which the exact path runs
 _CHUNK = 128  # resamples drawn at once
+_KEEP_FLOAT = 1 << 25  # draw counts kept as float64 up to 256 MB
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,16 @@ class ScriptAverage:
     mean: float
     ci_low: float
     ci_high: float
+
+
+def files2rouge_ids(n: int) -> list[str]:
+    """The EVAL ids the script sees when line-aligned files go through files2rouge (or
+    pyrouge with files named ``s.<line>.txt``): line k is written to ``s.<k>.txt``, and the
+    files, sorted as strings, are numbered 1, 2, ... (the system id is then ``1``)."""
+    ids = [""] * n
+    for rank, line in enumerate(sorted(range(n), key=lambda k: f"s.{k}.txt"), start=1):
+        ids[line] = str(rank)
+    return ids
 
 
 def script_order(ids: Sequence[str], system_id: str = "A") -> np.ndarray:
@@ -97,10 +108,12 @@ def draws(n: int, seeds: np.ndarray) -> np.ndarray:
     return (float(n) * (states.astype(np.float64) * 2.0**-48)).astype(np.int64)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
 def _draw_counts(n: int, resamples: int) -> np.ndarray:
-    """How often each document is drawn in each resample: (resamples x n), small integers."""
-    out = np.empty((resamples, n), np.uint16)
+    """How often each document is drawn in each resample: (resamples x n), as float64 for
+    the matrix product when that fits in memory (the usual case), else as uint16."""
+    dtype = np.float64 if resamples * n <= _KEEP_FLOAT else np.uint16
+    out = np.empty((resamples, n), dtype)
     for start in range(0, resamples, _CHUNK):
         seeds = np.arange(start, min(start + _CHUNK, resamples))
         idx = draws(n, seeds) + (np.arange(len(seeds)) * n)[:, None]
@@ -111,6 +124,8 @@ def _draw_counts(n: int, resamples: int) -> np.ndarray:
 def _resample_sums(values: np.ndarray, resamples: int) -> np.ndarray:
     counts = _draw_counts(values.shape[0], resamples)
     weights = values.astype(np.float64)  # integers below 2^53: the product is exact
+    if counts.dtype == np.float64:
+        return counts @ weights
     sums = np.empty((resamples, values.shape[1]))
     for start in range(0, resamples, _CHUNK):
         sums[start : start + _CHUNK] = counts[start : start + _CHUNK].astype(np.float64) @ weights

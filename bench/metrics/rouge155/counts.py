@@ -130,9 +130,9 @@ def _chunk_hits(ids, starts, peers, models, peer_n, model_n, gram_bits: int) -> 
     before, after = boundary - 1, boundary + 2
     repeated = (before >= 0) & (keys[np.maximum(before, 0)] == keys[boundary])
     repeated &= (after < len(keys)) & (keys[np.minimum(after, len(keys) - 1)] == keys[boundary] + 1)
-    for k in np.flatnonzero(repeated):  # both sides repeat this gram: count them out
-        q = boundary[k]
+    if repeated.any():  # both sides repeat this gram: count their copies
+        q = boundary[repeated]
         from_peer = q + 1 - np.searchsorted(keys, keys[q], "left")
         from_model = np.searchsorted(keys, keys[q + 1], "right") - q - 1
-        weight[k] = min(from_peer, from_model)
+        weight[repeated] = np.minimum(from_peer, from_model)
     return np.bincount(keys[boundary] >> shift, weights=weight, minlength=len(peers)).astype(np.int64)

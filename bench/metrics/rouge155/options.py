@@ -28,6 +28,9 @@ class Rouge155Options:
     wlcs_weight: float | None = None  # -w: ROUGE-W with this weight
     skip_distance: int | None = None  # -2: skip-bigrams up to this gap (negative: any gap)
     skip_unigrams: str = "no"  # -u: "only" (ROUGE-SU), -U: "both" (ROUGE-S and ROUGE-SU); "no": ROUGE-S
+    # The order the exception DB was built from the four WordNet lists (the last wins on the
+    # 4 words they disagree on; see stem.py). Not a script flag: a property of its DB.
+    exception_order: tuple[str, ...] = ("adj", "adv", "noun", "verb")
     resamples: int = 1000  # -r: bootstrap samples of the script's averages
     confidence: float = 95.0  # -c: confidence level of the script's intervals, in percent
 
@@ -48,6 +51,8 @@ class Rouge155Options:
             raise ValueError(f"skip_unigrams must be 'no', 'only' or 'both', not {self.skip_unigrams!r}")
         if self.skip_unigrams != "no" and self.skip_distance is None:
             raise ValueError("skip-bigram unigrams (-u/-U) need a skip distance (-2)")
+        if sorted(self.exception_order) != ["adj", "adv", "noun", "verb"]:
+            raise ValueError(f"exception_order must list adj, adv, noun, verb once each, not {self.exception_order}")
         if self.resamples < 1:
             raise ValueError(f"resamples must be >= 1, not {self.resamples}")
         if not 0 <= self.confidence <= 100:
@@ -94,8 +99,12 @@ class Rouge155Options:
         return args
 
     def signature_value(self) -> str:
-        """The script arguments run together, e.g. ``-c95-r1000-n2-m-fA-p0.5``."""
-        return "".join(self.script_args()).replace(" ", "")
+        """The script arguments run together, e.g. ``-c95-r1000-n2-m-fA-p0.5``, and, with -m,
+        the exception DB's list order when it is not the sorted one."""
+        value = "".join(self.script_args()).replace(" ", "")
+        if self.stem and tuple(self.exception_order) != ("adj", "adv", "noun", "verb"):
+            value += "-db" + ",".join(self.exception_order)
+        return value
 
 
 def _perl_number(value: float) -> str:

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from bench.metrics.rouge155.options import Rouge155Options
 from bench.metrics.rouge155.release import DB_BUILDER, EXCEPTIONS_DIR, STOPWORDS_FILE, release_dir, script_path
-from bench.metrics.rouge155.stem import LIST_ORDER
+from bench.metrics.rouge155.stem import SORTED_ORDER
 
 PERL = os.environ.get("ROUGE155_PERL", shutil.which("perl") or "/usr/bin/perl")
 PERL_MODULES = ("XML::DOM", "XML::Parser", "DB_File")
@@ -48,16 +48,18 @@ def check_perl() -> None:
             )
 
 
-def data_dir(cache: Path | None = None) -> Path:
+def data_dir(cache: Path | None = None, order: tuple[str, ...] | None = SORTED_ORDER) -> Path:
     """A ROUGE_EVAL_HOME for the script: the release's stopword list and a built exception DB.
 
-    The DB is built by running the release's builder once per exception list,
-    in ``LIST_ORDER``, from a folder holding only that list: the builder's rule
-    (the list read last wins) then gives the same table on every file system,
-    where one run over the release's folder would depend on directory order.
+    With an ``order``, the DB is built by running the release's builder once per
+    exception list, in that order, from a folder holding only that list: the
+    builder's rule (the list read last wins) then gives the same table on every
+    file system. ``order=None`` runs the builder once over the release's own
+    folder, as its README says (``buildExeptionDB.pl . exc DB``): the table then
+    depends on this file system's directory order.
     """
     root = cache or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "headline-bench" / "rouge155"
-    home = root / "data"
+    home = root / ("data-" + ("-".join(order) if order else "plain"))
     db = home / DB_NAME
     if db.exists() and (home / STOPWORDS_FILE.name).exists():
         return home
@@ -66,12 +68,14 @@ def data_dir(cache: Path | None = None) -> Path:
     folder = release_dir()
     with tempfile.TemporaryDirectory(dir=root) as work:
         partial = Path(work) / DB_NAME
-        for part in LIST_ORDER:
+        builder = [PERL, str(folder / DB_BUILDER), ".", "exc", str(partial)]
+        if order is None:
+            subprocess.run(builder, cwd=folder / EXCEPTIONS_DIR, check=True, capture_output=True)
+        for part in order or ():
             single = Path(work) / part
             single.mkdir()
             (single / f"{part}.exc").symlink_to(folder / EXCEPTIONS_DIR / f"{part}.exc")
-            subprocess.run([PERL, str(folder / DB_BUILDER), ".", "exc", str(partial)], cwd=single,
-                           check=True, capture_output=True)
+            subprocess.run(builder, cwd=single, check=True, capture_output=True)
         os.replace(partial, db)
     stop = home / STOPWORDS_FILE.name
     if not stop.exists():
@@ -108,11 +112,15 @@ def run_script(
     peer_id: str = "A",
     workdir: Path | None = None,
     cache: Path | None = None,
+    plain_db: bool = False,
 ) -> PerlResult:
-    """Score one system with the real script: one Perl call, ``-d`` for per-document scores."""
+    """Score one system with the real script: one Perl call, ``-d`` for per-document scores.
+
+    The exception DB is built in ``options.exception_order``, or, with ``plain_db``,
+    by one plain run of the builder over the release's folder (see ``data_dir``)."""
     import time
 
-    home = data_dir(cache)
+    home = data_dir(cache, None if plain_db else tuple(options.exception_order))
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         config = _write_inputs(Path(tmp), ids, predictions, references, peer_id)
         command = [PERL, str(script_path()), "-e", str(home), *options.script_args(), "-a", "-d", str(config)]

@@ -51,8 +51,7 @@ class Rouge155Scorer:
         """Per type, a (documents x 3) int64 array of R, P, F in units of 1e-5."""
         pairs = _Pairs.build(predictions, references)
         options = self.options
-        lcs_types = options.rouge_l or options.wlcs_weight is not None
-        readings = self._reader.read(pairs.texts, need_sentences=lcs_types)
+        readings = self._reader.read(pairs.texts)
         out: dict[str, np.ndarray] = {}
         for n in range(1, options.n + 1):
             grams = ngram_grams(readings, n)
@@ -81,7 +80,7 @@ class Rouge155Scorer:
 
     def _lcs_hits(self, pairs: "_Pairs", readings: Readings) -> tuple[np.ndarray, np.ndarray]:
         """Per pair, the script's ROUGE-L hits and reference length."""
-        sentences = np.array([len(s) for s in readings.sentences])
+        sentences = readings.sentence_counts
         # One sentence a side, same tokens as the unigram counts (no -b): no mark can be
         # clipped, so the hits are the LCS length of the two token sequences.
         simple = (sentences[pairs.peer] == 1) & (sentences[pairs.model] == 1) & (not self.options.length_bytes)
@@ -91,7 +90,7 @@ class Rouge155Scorer:
         hits[where] = lcs_lengths(readings.flat, readings.starts, pairs.peer[where], pairs.model[where])
         for k in np.flatnonzero(~simple).tolist():
             p, m = int(pairs.peer[k]), int(pairs.model[k])
-            hits[k], bases[k] = document_lcs(readings.sentences[m], readings.sentences[p],
+            hits[k], bases[k] = document_lcs(readings.sentences(m), readings.sentences(p),
                                              Counter(readings.tokens(m).tolist()), Counter(readings.tokens(p).tolist()))
         return hits, bases
 
@@ -102,7 +101,7 @@ class Rouge155Scorer:
         totals = np.zeros((pairs.documents, 3))  # hits, model weight, peer weight
         best = np.full(pairs.documents, -1.0)
         for k, (p, m) in enumerate(zip(pairs.peer.tolist(), pairs.model.tolist())):
-            hit, base = document_wlcs(readings.sentences[m], readings.sentences[p],
+            hit, base = document_wlcs(readings.sentences(m), readings.sentences(p),
                                       Counter(readings.tokens(m).tolist()), Counter(readings.tokens(p).tolist()),
                                       power)
             row = (hit, weight(base, power), weight(peer_counts[k], power))
@@ -131,19 +130,19 @@ class _Pairs:
         if len(predictions) != len(references):
             raise ValueError(f"{len(predictions)} predictions but {len(references)} reference lists")
         index: dict[str, int] = {}
-        peer, model, owner = [], [], []
-        for d, (prediction, refs) in enumerate(zip(predictions, references)):
+        add = index.setdefault
+        for refs in references:
             if isinstance(refs, str):
                 raise TypeError("references must be sequences of strings, not one string")
-            if not refs:
-                raise ValueError(f"document {d} has no reference")
-            p = index.setdefault(prediction, len(index))
-            for ref in refs:
-                peer.append(p)
-                model.append(index.setdefault(ref, len(index)))
-                owner.append(d)
+        sizes = [len(refs) for refs in references]
+        if 0 in sizes:
+            raise ValueError(f"document {sizes.index(0)} has no reference")
+        peer_of_doc = [add(p, len(index)) for p in predictions]
+        model = [add(ref, len(index)) for refs in references for ref in refs]
+        owner = np.repeat(np.arange(len(predictions)), sizes)
+        peer = np.array(peer_of_doc, dtype=np.int64)[owner]
         as_array = lambda values: np.array(values, dtype=np.int64)  # noqa: E731
-        return cls(list(index), as_array(peer), as_array(model), as_array(owner), len(predictions))
+        return cls(list(index), peer, as_array(model), owner.astype(np.int64), len(predictions))
 
     def first_best(self, score: np.ndarray) -> np.ndarray:
         """Per document, the pair with the highest score, the first of equals (``-f B``)."""
