@@ -99,9 +99,11 @@ class Rouge155Options:
         return args
 
     def signature_value(self) -> str:
-        """The script arguments run together, e.g. ``-c95-r1000-n2-m-fA-p0.5``, and, with -m,
-        the exception DB's list order when it is not the sorted one."""
-        value = "".join(self.script_args()).replace(" ", "")
+        """The script arguments run together, e.g. ``-c95-r1000-n2-m-fA-p0.5`` (``-2=4`` for a
+        skip distance, whose flag is a digit), and, with -m, the exception DB's list order when
+        it is not the sorted one."""
+        args = self.script_args()
+        value = "".join(f"={a}" if k and args[k - 1] == "-2" else a for k, a in enumerate(args))
         if self.stem and tuple(self.exception_order) != ("adj", "adv", "noun", "verb"):
             value += "-db" + ",".join(self.exception_order)
         return value
