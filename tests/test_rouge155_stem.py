@@ -10,7 +10,12 @@ import subprocess
 import pytest
 
 from bench.metrics.rouge155.stem import LISTS, SORTED_ORDER, exception_table, make_stemmer, porter
-from rouge155_helpers import require_perl
+from rouge155_helpers import require_perl, require_release
+
+@pytest.fixture(autouse=True)
+def _release_installed() -> None:
+    require_release()  # the exception lists and stopwords come from the installed release
+
 
 # Runs the script's own stem() (cut out of the installed ROUGE-1.5.5.pl at test time) on stdin words.
 PERL_STEMMER = r"""

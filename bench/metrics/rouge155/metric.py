@@ -87,6 +87,8 @@ class Rouge155Metric(Metric):
         super().__init__(settings, seed)
         self.options = self.settings.options()
         self._scorer = None
+        if self.options.stem or self.options.remove_stopwords:
+            _check_release()  # fail while the config is checked, not after the summaries are made
 
     def keys(self) -> list[ScoreKey]:
         return [ScoreKey(key_name(t), ("p", "r", "f"), rankable=True, primary_column="f",
@@ -137,6 +139,16 @@ class Rouge155Metric(Metric):
         prepare = _split_lines if self.settings.sentences == "split" else (lambda text: text)
         return self._scorer.score_units([prepare(i.prediction) for i in items],
                                         [[prepare(r) for r in i.references] for i in items])
+
+
+def _check_release() -> None:
+    from bench.errors import ConfigError
+    from bench.metrics.rouge155.release import ReleaseNotFound, release_dir
+
+    try:
+        release_dir()
+    except ReleaseNotFound as err:
+        raise ConfigError(f"scoring.metrics.rouge155: {err} (or pip install 'headline-bench[rouge155]')") from None
 
 
 def _split_lines(text: str) -> str:
