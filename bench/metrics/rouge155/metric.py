@@ -14,13 +14,15 @@ so these numbers never share a board with rouge-score's.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
-import numpy as np
 from pydantic import Field, model_validator
 
 from bench.api.metric import ItemScores, Metric, MetricSettings, ScoreItem, ScoreKey
 from bench.metrics.rouge155.options import Rouge155Options
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PREFIX = "rouge155-"
 EXCEPTION_LISTS = ("adj", "adv", "noun", "verb")
