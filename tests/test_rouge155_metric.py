@@ -73,7 +73,43 @@ def test_xsum_papers_table_is_reproduced_to_every_published_digit(shared_data) -
     table = {}
     for system in SYSTEMS:
         texts = (folder / f"{system}-test-output.txt").read_text(encoding="utf-8").split("\n")[:-1]
-        found = metric.script_averages(items(texts, gold))["scores"]
+        found = metric.script_averages(items(texts, gold))
         table[system] = tuple(float(f"{found[k]['f']['mean'] * 100:.2f}")
                               for k in ("rouge155-1", "rouge155-2", "rouge155-L"))
     assert table == PUBLISHED
+
+
+def run_dir(output):
+    [path] = [p for p in output.iterdir() if p.is_dir()]
+    return path
+
+
+def test_bench_score_reproduces_the_xsum_table_and_keeps_it_off_rouge_score_boards(shared_data, tmp_path) -> None:
+    """`bench score` on the official outputs, rouge155 as the primary metric: the script's
+    averages (results: comparisons.rouge155) print the published digits, the plain means sit
+    in the scores, and the board is keyed by rouge155's signature, not rouge-score's."""
+    import json
+
+    from bench.cli import main
+
+    folder = shared_data / "xsum_test_outputs"
+    out = tmp_path / "runs"
+    code = main(["score", "-r", str(folder / "gold-test-sentences.txt"),
+                 "-p", *[str(folder / f"{s}-test-output.txt") for s in SYSTEMS], "--name", *SYSTEMS,
+                 "--oracle", "ext-oracle", "--target", "standfirst", "-o", str(out), "-q",
+                 "--set", "metrics.rouge155={}", "--set", "primary=rouge155-L"])
+    assert code == 0
+    results = json.loads((run_dir(out) / "results.json").read_text())
+    block = results["targets"]["standfirst"]
+    script = block["comparisons"]["rouge155"]
+    assert script["script_args"] == "-c 95 -r 1000 -n 2 -m -f A -p 0.5" and script["eval_ids"] == "files2rouge"
+    table = {s: tuple(float(f"{script['systems'][s]['averages'][k]['f']['mean'] * 100:.2f}")
+                      for k in ("rouge155-1", "rouge155-2", "rouge155-L")) for s in SYSTEMS}
+    assert table == PUBLISHED
+    lead = block["systems"]["lead"]["scores"]
+    assert lead["rouge155-1"]["f"]["mean"] == pytest.approx(0.16298, abs=5e-6)  # the plain mean, beside
+    assert lead["rouge1"]["f"]["mean"] == pytest.approx(0.16008, abs=5e-5)  # rouge-score's, beside
+    assert block["signature"].startswith("rouge155:-c95-r1000-n2-m-fA-p0.5|lines:lines|ids:files2rouge|")
+    board = tmp_path / "board.json"
+    assert main(["leaderboard", str(run_dir(out)), "-o", str(board)]) == 0
+    assert "rouge155" in board.with_suffix(".md").read_text(encoding="utf-8")

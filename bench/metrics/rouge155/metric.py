@@ -14,7 +14,7 @@ so these numbers never share a board with rouge-score's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 
 from pydantic import Field, model_validator
 
@@ -89,6 +89,7 @@ class Rouge155Metric(Metric):
         super().__init__(settings, seed)
         self.options = self.settings.options()
         self._scorer = None
+        self._last: tuple[Sequence[ScoreItem], dict[str, np.ndarray]] | None = None
         if self.options.stem or self.options.remove_stopwords:
             _check_release()  # fail while the config is checked, not after the summaries are made
 
@@ -110,14 +111,32 @@ class Rouge155Metric(Metric):
     def score_arrays(self, items: Sequence[ScoreItem]) -> dict[str, np.ndarray]:
         """Per key, an (items x 3) array of p, r, f: the script's 5-decimal values."""
         units = self._units(items)
+        self._last = (items, units)  # summarize() gets these very items back, per system
         return {key_name(t): units[t][:, [1, 0, 2]] / 100000 for t in units}
+
+    def summarize(self, systems: Mapping[str, Sequence[ScoreItem]]) -> dict[str, Any]:
+        """The averages the script itself prints for each system, labelled as such (the
+        harness's own plain means and intervals are the ``scores`` of results.json)."""
+        out: dict[str, Any] = {}
+        for system, items in systems.items():
+            averages = self.script_averages(items)
+            row: dict[str, Any] = {f"{key} F (script)": f"{v['f']['mean']:.5f} ({v['f']['ci_low']:.5f}-{v['f']['ci_high']:.5f})"
+                                   for key, v in averages.items()}
+            out[system] = {**row, "averages": averages}
+        return {
+            "kind": "ROUGE-1.5.5's reported averages: the mean of its bootstrap resample means, with its "
+                    f"{self.options.confidence:g}% interval (the scores above are plain means)",
+            "script_args": " ".join(self.options.script_args()),
+            "eval_ids": self.settings.eval_ids,
+            "systems": out,
+        }
 
     def script_averages(self, items: Sequence[ScoreItem]) -> dict[str, Any]:
         """What the script would print for these items (one system, one target): per key and
-        column, its bootstrap average and interval, and how its ids were made."""
+        column (r, p, f), its bootstrap average and interval."""
         from bench.metrics.rouge155.bootstrap import files2rouge_ids, script_averages
 
-        units = self._units(items)
+        units = self._units_of(items)
         if self.settings.eval_ids == "files2rouge":
             ids, system_id = files2rouge_ids(len(items)), "1"
         else:
@@ -129,9 +148,21 @@ class Rouge155Metric(Metric):
                 column: {"mean": a.mean, "ci_low": a.ci_low, "ci_high": a.ci_high}
                 for column, a in zip("rpf", found)
             }
-        return {"kind": "ROUGE-1.5.5 bootstrap average (the script's reported numbers)",
-                "script_args": " ".join(self.options.script_args()), "eval_ids": self.settings.eval_ids,
-                "scores": out}
+        return out
+
+    def _units_of(self, items: Sequence[ScoreItem]) -> dict[str, np.ndarray]:
+        """The per-document units of ``items``: taken from the last ``score_arrays`` call
+        when it covered them, else computed."""
+        import numpy as np
+
+        scored, units = self._last if self._last is not None else ((), {})
+        if scored:
+            where = {id(item): k for k, item in enumerate(scored)}
+            rows = [where.get(id(item)) for item in items]
+            if None not in rows:
+                picked = np.array(rows, dtype=np.int64)
+                return {t: table[picked] for t, table in units.items()}
+        return self._units(items)
 
     def _units(self, items: Sequence[ScoreItem]) -> dict[str, np.ndarray]:
         from bench.metrics.rouge155.score import Rouge155Scorer
