@@ -114,6 +114,9 @@ class Rouge155Metric(Metric):
         self._last = (items, units)  # summarize() gets these very items back, per system
         return {key_name(t): units[t][:, [1, 0, 2]] / 100000 for t in units}
 
+    def close(self) -> None:
+        self._last = None
+
     def summarize(self, systems: Mapping[str, Sequence[ScoreItem]]) -> dict[str, Any]:
         """The averages the script itself prints for each system, labelled as such (the
         harness's own plain means and intervals are the ``scores`` of results.json)."""
