@@ -84,7 +84,7 @@ def skip_grams(readings: Readings, distance: int, unigrams: bool) -> Grams:
     return _grams(ids, ok.ravel(), made[readings.starts[1:]] - made[readings.starts[:-1]])
 
 
-def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(start, start + size)`` for every (start, size)."""
     total = int(sizes.sum())
     offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
@@ -121,8 +121,8 @@ def _chunk_hits(ids, starts, peers, models, peer_n, model_n, gram_bits: int) -> 
     shift = gram_bits + 1
     pair = np.arange(len(peers), dtype=np.int64) << shift
     keys = np.concatenate((
-        np.repeat(pair, peer_n) | (ids[_ranges(starts[peers], peer_n)] << 1),
-        np.repeat(pair, model_n) | (ids[_ranges(starts[models], model_n)] << 1) | 1,
+        np.repeat(pair, peer_n) | (ids[ranges(starts[peers], peer_n)] << 1),
+        np.repeat(pair, model_n) | (ids[ranges(starts[models], model_n)] << 1) | 1,
     ))
     keys.sort()
     boundary = np.flatnonzero((np.diff(keys) == 1) & ((keys[:-1] & 1) == 0))

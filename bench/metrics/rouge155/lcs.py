@@ -23,6 +23,8 @@ from typing import Sequence
 
 import numpy as np
 
+from bench.metrics.rouge155.counts import ranges
+
 WORD_BITS = 64
 
 
@@ -96,7 +98,7 @@ def _word_lcs(flat: np.ndarray, starts: np.ndarray, bit_text: np.ndarray, row_te
     width = int(flat.max()) + 1
     # Per bit text, token -> mask of its positions (the bit-parallel "match vectors").
     texts = np.unique(bit_text)
-    position = _ranges(starts[texts], lengths[texts])
+    position = ranges(starts[texts], lengths[texts])
     owner = np.repeat(texts, lengths[texts])
     keys = owner * width + flat[position]
     order = np.argsort(keys, kind="stable")
@@ -108,7 +110,7 @@ def _word_lcs(flat: np.ndarray, starts: np.ndarray, bit_text: np.ndarray, row_te
     order = np.argsort(-lengths[row_text], kind="stable")
     row_len = lengths[row_text[order]]
     row_start = np.concatenate(([0], np.cumsum(row_len)[:-1]))
-    row_tokens = flat[_ranges(starts[row_text[order]], row_len)]
+    row_tokens = flat[ranges(starts[row_text[order]], row_len)]
     lookup = np.repeat(bit_text[order], row_len) * width + row_tokens
     at = np.minimum(np.searchsorted(table_keys, lookup), len(table_keys) - 1)
     masks = np.where(table_keys[at] == lookup, table_masks[at], np.uint64(0))
@@ -133,12 +135,6 @@ def _popcount(words: np.ndarray) -> np.ndarray:
         return np.bitwise_count(words).astype(np.int64)
     table = np.array([bin(i).count("1") for i in range(256)], np.int64)
     return table[words.view(np.uint8).reshape(len(words), 8)].sum(axis=1)
-
-
-def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    total = int(sizes.sum())
-    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, sizes)
 
 
 @lru_cache(maxsize=4096)

@@ -12,15 +12,14 @@ holding it, UTF-8 encoded, and the script works on its bytes:
   (``readText``); ROUGE-L and -W read them as sentences (``readText_LCS``),
   whose byte limit is applied to each sentence on its own rather than to
   their total: a bug of the script that this mode keeps;
-- tokens are the runs of ``[a-z0-9]``: everything else (hyphens, apostrophes,
-  every byte of a non-ASCII character) separates them. Stopwords (``-s``) are
-  dropped before stemming (``-m``).
+- tokens are the runs of ``[a-z0-9]`` (``WORD``): everything else (hyphens,
+  apostrophes, every byte of a non-ASCII character) separates them. Stopwords
+  (``-s``) are dropped before stemming (``-m``); see ``reading``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable
 
 _PERL_SPACE = re.compile(rb"[ \t\n\r\f\v]+")  # Perl's \s on a byte string
 WORD = re.compile(rb"[a-z0-9]+")
@@ -82,30 +81,6 @@ def sentence_texts(lines: list[bytes], words: int = 0, nbytes: int = 0) -> list[
         kept.append(line[:nbytes])
         break
     return kept
-
-
-def make_tokenizer(stopwords: frozenset[bytes], stem: Callable[[str], str] | None) -> Callable[[bytes], list[str]]:
-    """Text bytes -> the script's tokens (stopwords dropped, then stemmed), memoised per word."""
-    cache: dict[bytes, str | None] = {}
-
-    def word(raw: bytes) -> str | None:
-        if raw in stopwords:
-            return None
-        token = raw.decode("ascii")
-        return stem(token) if stem is not None else token
-
-    def tokenize(text: bytes) -> list[str]:
-        out = []
-        for raw in WORD.findall(text):
-            try:
-                token = cache[raw]
-            except KeyError:
-                token = cache[raw] = word(raw)
-            if token is not None:
-                out.append(token)
-        return out
-
-    return tokenize
 
 
 def read_stopwords(path) -> frozenset[bytes]:
