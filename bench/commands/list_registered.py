@@ -16,8 +16,7 @@ from typing import Any, Callable
 
 # Libraries quick enough to import for a listing (tens of milliseconds).
 CHEAP_LIBRARIES = frozenset({"numpy", "pydantic", "pydantic_core", "typing_extensions", "yaml", "regex"})
-# Until the data and engine packages register these through entry points
-# (groups bench.formats and bench.engines), the built-in ones:
+# Until dataset formats register through entry points (group bench.formats), the built-in ones:
 BUILTIN_FORMATS = {
     "seeds": "folder of .txt articles: headline, standfirst, body lines",
     "json": "JSON Lines file (.jsonl), one article per line",
@@ -25,7 +24,6 @@ BUILTIN_FORMATS = {
     "parquet": "Parquet file",
     "hf": "hf:NAME[:CONFIG] dataset on the Hugging Face Hub, with dataset.split",
 }
-BUILTIN_ENGINES = {"local": "bench.engines.local:LocalEngine", "ray": "bench.engines.ray_engine:RayEngine"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -38,6 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from bench.api.engine import engine_types, get_engine_class
     from bench.api.registry import entry_point_values
     from bench.api.summarizer import get_summarizer_class, summarizer_types
     from bench.tokenizers.registry import get_tokenizer_class, tokenizer_types
@@ -56,7 +55,7 @@ def main(args: argparse.Namespace) -> int:
     print("tokenizers (scoring.tokenizer):")
     _print_section(tokenizer_types(), get_tokenizer_class if full else None)
     print("engines (engine.type):")
-    _print_section(entry_point_values("bench.engines") or BUILTIN_ENGINES, None, module_first=True)
+    _print_section(engine_types(), get_engine_class if full else None, module_first=True)
     return 0
 
 
@@ -130,12 +129,6 @@ def _print_metrics(full: bool) -> None:
         print(_line(name, origin, loaded))
         for key_line in _keys(loaded):
             print(key_line)
-    if "rouge" not in types:  # ROUGE is built into scoring until it registers as a metric
-        from bench.config import ROUGE_TYPES
-
-        print(f"  {'rouge':<14} ROUGE, built into scoring (scoring.rouge lists the types)")
-        for rouge_type in ROUGE_TYPES:
-            print(f"    {rouge_type:<12} precision, recall, F1 (p/r/f)")
 
 
 def _cheap(origin: str) -> bool:

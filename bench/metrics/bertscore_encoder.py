@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bench.errors import UserError
-from bench.models.minilm import MODEL_NAME as PACKAGED_MINILM  # the packaged copy, offline
-from bench.models.minilm import minilm_path
+
+# bench.models.minilm.MODEL_NAME, the packaged copy (offline); spelled out, as `bench list`
+# imports this module and must not import bench.models.
+PACKAGED_MINILM = "all-MiniLM-L6-v2"
 
 
 class ModelError(UserError):
@@ -27,6 +29,7 @@ class ModelError(UserError):
 def model_source(model: str, revision: str | None) -> str:
     """A local folder or a loadable Hub id; ``all-MiniLM-L6-v2`` is the packaged copy."""
     from bench.models.loading import resolve_model_source
+    from bench.models.minilm import minilm_path
 
     if model == PACKAGED_MINILM:
         return str(minilm_path("bertscore's default model"))

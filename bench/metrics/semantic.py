@@ -15,8 +15,6 @@ import numpy as np
 
 from bench.api.metric import ItemScores, Metric, ScoreArrays, ScoreItem, ScoreKey
 from bench.metrics.aggregate import bootstrap_means
-from bench.models.minilm import MODEL_NAME as MODEL
-from bench.models.minilm import sentence_encoder
 
 
 
@@ -33,7 +31,9 @@ class SemanticSimilarity(Metric):
                          description="cosine similarity to the first reference")]
 
     def signature(self) -> list[tuple[str, str]]:
-        return [("semantic", MODEL), ("semantic-ref", "first")]
+        from bench.models.minilm import MODEL_NAME  # bench.models is not imported by `bench list`
+
+        return [("semantic", MODEL_NAME), ("semantic-ref", "first")]
 
     def score(self, items: Sequence[ScoreItem]) -> list[ItemScores]:
         return [{"semantic": {"cos": float(v)}} for v in self.score_arrays(items)["semantic"][:, 0]]
@@ -48,6 +48,8 @@ class SemanticSimilarity(Metric):
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit-length embeddings; each distinct text is encoded once."""
     distinct = list(dict.fromkeys(texts))
+    from bench.models.minilm import sentence_encoder
+
     vectors = sentence_encoder("cpu", "the semantic metric").encode(distinct, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
     index = {t: i for i, t in enumerate(distinct)}
     return vectors[[index[t] for t in texts]]
