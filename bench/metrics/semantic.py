@@ -14,7 +14,6 @@ from typing import Sequence
 import numpy as np
 
 from bench.api.metric import ItemScores, Metric, ScoreArrays, ScoreItem, ScoreKey
-from bench.metrics.aggregate import bootstrap_means
 
 
 
@@ -61,16 +60,3 @@ def cosine_similarities(outputs: Sequence[str], references: Sequence[str]) -> np
     vectors = embed(list(outputs) + list(references))
     a, b = vectors[: len(outputs)], vectors[len(outputs) :]
     return (a * b).sum(axis=1)
-
-
-def similarity_block(
-    similarities: np.ndarray, resamples: int, seed: int, confidence: float = 0.95
-) -> dict[str, float]:
-    """``{"mean", "ci_low", "ci_high"}`` with a percentile bootstrap over articles."""
-    mean = float(similarities.mean())
-    if resamples <= 0 or len(similarities) < 2:
-        return {"mean": mean, "ci_low": mean, "ci_high": mean}
-    samples = bootstrap_means(similarities, resamples, seed)
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(samples, [alpha, 1 - alpha])
-    return {"mean": mean, "ci_low": float(low), "ci_high": float(high)}
