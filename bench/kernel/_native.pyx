@@ -1,0 +1,448 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""The compiled scoring kernel: Python glue over the C in ``src/`` (see src/kernel.h).
+
+Everything that runs per character, per token or per pair is C; Python is
+called only once per distinct word (its stem, from the project's own stemmer)
+and once per text the tokenizer must prepare (``str.lower`` where rouge-score's
+tokenizer needs it, NFKC and case folding for the unicode tokenizer).
+"""
+
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memset
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object o)
+    void *PyUnicode_DATA(object o)
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    object PyUnicode_Substring(object s, Py_ssize_t start, Py_ssize_t end)
+    unsigned int PyUnicode_READ(int kind, void *data, Py_ssize_t index)
+
+cdef extern from "src/kernel.h":
+    int KERNEL_LINE_END
+    int KERNEL_DROPPED
+
+    ctypedef struct IntBuf:
+        int32_t *data
+        size_t n, cap
+    int intbuf_reserve(IntBuf *b, size_t extra)
+    void intbuf_free(IntBuf *b)
+
+    ctypedef struct WordTable:
+        uint32_t *chars
+        uint64_t *starts
+        uint32_t *lens
+        int32_t nwords
+    int wordtable_init(WordTable *t)
+    void wordtable_free(WordTable *t)
+    int32_t wordtable_intern(WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash)
+    int32_t wordtable_find(const WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash)
+    uint64_t word_hash(const uint32_t *w, uint32_t n)
+    int scan_rouge_score(WordTable *t, const void *data, int kind, size_t len, IntBuf *out)
+    int scan_classes(WordTable *t, const void *data, int kind, size_t len, const uint8_t *classes, IntBuf *out)
+
+    ctypedef struct CCorpus "Corpus":
+        int32_t *tok
+        int64_t *tstart
+        int64_t *lstart
+        int64_t *lines
+        int64_t *lends
+        int64_t ntexts
+        int32_t vocab
+    int corpus_build(CCorpus *c, const int32_t *scan, const int64_t *scan_start, int64_t ntexts,
+                     const int32_t *word_token, int32_t vocab)
+    void corpus_free(CCorpus *c)
+
+    ctypedef struct ScoreSpec:
+        const int32_t *orders
+        int32_t n_orders
+        int32_t want_l, want_lsum
+    ctypedef struct Workspace:
+        pass
+    Workspace *workspace_new(int32_t vocab, const ScoreSpec *spec)
+    void workspace_free(Workspace *w)
+    int c_score_pairs "score_pairs"(Workspace *w, const CCorpus *c, const int32_t *pred, const int32_t *ref, const int64_t *order,
+                    int64_t lo, int64_t hi, double *out) nogil
+    void combine_references(const double *flat, const int64_t *first, int64_t npred, int32_t ntypes, int rule,
+                            double *out) nogil
+    int64_t oracle_select(const int32_t *tok, const int64_t *starts, int64_t nsent, const int32_t *rtok,
+                          const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int32_t vocab,
+                          int64_t *chosen)
+
+cdef extern from "src/sentences.h":
+    ctypedef struct WordSet:
+        pass
+    ctypedef struct SplitRules:
+        WordSet titles, before_numbers, other_abbreviations, starters
+    ctypedef struct SpanBuf:
+        Py_ssize_t *data
+        size_t n, cap
+    int wordset_add(WordSet *s, const char *w, int len)
+    int split_spans(const SplitRules *rules, object text, SpanBuf *out)
+
+
+LINE_END = "\x00"  # bench.tokenizers.words.LINE_END: ends a line in words_by_line()
+
+
+cdef class Corpus:
+    """Token ids of a batch of texts and of their lines (rougeLsum's sentences)."""
+
+    cdef CCorpus c
+
+    def __dealloc__(self):
+        corpus_free(&self.c)
+
+    @property
+    def ntexts(self) -> int:
+        return self.c.ntexts
+
+    @property
+    def vocab(self) -> int:
+        return self.c.vocab
+
+    def tokens(self, Py_ssize_t k) -> list:
+        """Token ids of text k (for tests and debugging)."""
+        self._check(k)
+        return [self.c.tok[i] for i in range(self.c.tstart[k], self.c.tstart[k + 1])]
+
+    def lines(self, Py_ssize_t k) -> list:
+        """Token ids of each line of text k that has tokens."""
+        self._check(k)
+        return [[self.c.tok[i] for i in range(self.c.lines[l], self.c.lends[l])]
+                for l in range(self.c.lstart[k], self.c.lstart[k + 1])]
+
+    def lengths(self) -> list:
+        return [self.c.tstart[k + 1] - self.c.tstart[k] for k in range(self.c.ntexts)]
+
+    cdef _check(self, Py_ssize_t k):
+        if not 0 <= k < self.c.ntexts:
+            raise IndexError(f"text {k} out of range (0..{self.c.ntexts - 1})")
+
+
+cdef class Vocabulary:
+    """Raw word -> id in C; each distinct word normalized (stemmed) once, in Python.
+
+    ``mode``: ``"rouge-score"`` scans like rouge-score's tokenizer; ``"classes"``
+    scans with a class per code point (``classes``, 0x110000 bytes: 0 separates,
+    1 is part of a word, 2 is a word by itself, 3 ends a line) after ``prepare``
+    (a text -> text callable, e.g. NFKC and case folding); ``"words"`` takes each
+    text's words from ``words_by_line`` (a text -> list of words callable, lines
+    ended by ``LINE_END``). ``normalize`` maps a word to its token, or a false
+    value to drop it. Words that normalize to the same token share a token id.
+    """
+
+    cdef WordTable table
+    cdef int32_t *word_token
+    cdef Py_ssize_t cap_word_token
+    cdef uint32_t *cps  # scratch: one word's code points
+    cdef Py_ssize_t cap_cps
+    cdef readonly object mode
+    cdef object normalize, prepare, words_by_line, classes_ref
+    cdef const uint8_t[::1] classes
+    cdef dict token_ids
+
+    def __cinit__(self, mode, normalize, classes=None, prepare=None, words_by_line=None):
+        if mode not in ("rouge-score", "classes", "words"):
+            raise ValueError(f"unknown scan mode {mode!r}")
+        if mode == "classes" and (classes is None or len(classes) != 0x110000):
+            raise ValueError("mode 'classes' needs a table of 0x110000 classes")
+        if mode == "words" and words_by_line is None:
+            raise ValueError("mode 'words' needs words_by_line")
+        if wordtable_init(&self.table):
+            raise MemoryError()
+        self.mode = mode
+        self.normalize = normalize
+        self.prepare = prepare
+        self.words_by_line = words_by_line
+        self.classes_ref = classes
+        if classes is not None:
+            self.classes = classes
+        self.token_ids = {}
+        self.word_token = NULL
+        self.cap_word_token = 0
+        self.cps = NULL
+        self.cap_cps = 0
+
+    def __dealloc__(self):
+        wordtable_free(&self.table)
+        free(self.word_token)
+        free(self.cps)
+
+    @property
+    def size(self) -> int:
+        """Distinct tokens so far."""
+        return len(self.token_ids)
+
+    @property
+    def words(self) -> int:
+        """Distinct raw words so far."""
+        return self.table.nwords
+
+    def token(self, str word):
+        """The token id of a raw word already seen (-1: dropped), or None."""
+        cdef uint32_t n = self._code_points(word)
+        cdef int32_t found = wordtable_find(&self.table, self.cps, n, word_hash(self.cps, n))
+        return None if found < 0 else self.word_token[found]
+
+    def encode(self, texts: list) -> Corpus:
+        """Token ids of every text (texts are str; a list)."""
+        cdef IntBuf scan
+        memset(&scan, 0, sizeof(IntBuf))
+        cdef Py_ssize_t ntexts = len(texts), k
+        cdef int64_t *scan_start = <int64_t *>malloc((ntexts + 1) * sizeof(int64_t))
+        if scan_start == NULL:
+            raise MemoryError()
+        cdef int32_t first_new = self.table.nwords
+        cdef Corpus corpus = Corpus()
+        try:
+            for k in range(ntexts):
+                scan_start[k] = scan.n
+                self._scan(texts[k], &scan)
+            scan_start[ntexts] = scan.n
+            self._normalize_new(first_new)
+            if corpus_build(&corpus.c, scan.data, scan_start, ntexts, self.word_token, len(self.token_ids)):
+                raise MemoryError()
+        finally:
+            intbuf_free(&scan)
+            free(scan_start)
+        return corpus
+
+    cdef _scan(self, text, IntBuf *out):
+        cdef int rc
+        if type(text) is not str:
+            raise TypeError(f"texts must be str, not {type(text).__name__}")
+        if self.mode == "rouge-score":
+            if PyUnicode_KIND(text) != 1:
+                # Above U+00FF, str.lower() may give ASCII letters (U+0130, U+212A);
+                # rouge-score lower-cases first, so do the same. Latin-1 cannot.
+                text = text.lower()
+            rc = scan_rouge_score(&self.table, PyUnicode_DATA(text), PyUnicode_KIND(text),
+                                  PyUnicode_GET_LENGTH(text), out)
+        elif self.mode == "classes":
+            if self.prepare is not None:
+                text = self.prepare(text)
+            rc = scan_classes(&self.table, PyUnicode_DATA(text), PyUnicode_KIND(text),
+                              PyUnicode_GET_LENGTH(text), &self.classes[0], out)
+        else:
+            rc = self._scan_words(self.words_by_line(text), out)
+        if rc:
+            raise MemoryError()
+
+    cdef int _scan_words(self, list words, IntBuf *out) except -1:
+        cdef uint32_t n
+        cdef int32_t found
+        for word in words:
+            if intbuf_reserve(out, 2):
+                raise MemoryError()
+            if word == LINE_END:
+                out.data[out.n] = KERNEL_LINE_END
+            else:
+                n = self._code_points(word)
+                found = wordtable_intern(&self.table, self.cps, n, word_hash(self.cps, n))
+                if found < 0:
+                    raise MemoryError()
+                out.data[out.n] = found
+            out.n += 1
+        if not words or words[len(words) - 1] != LINE_END:  # every text ends with a mark
+            if intbuf_reserve(out, 1):
+                raise MemoryError()
+            out.data[out.n] = KERNEL_LINE_END
+            out.n += 1
+        return 0
+
+    cdef uint32_t _code_points(self, str word) except? 0xffffffff:
+        """The code points of ``word`` into self.cps; returns how many."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(word), i
+        cdef int kind = PyUnicode_KIND(word)
+        cdef void *data = PyUnicode_DATA(word)
+        cdef uint32_t *grown
+        if n + 1 > self.cap_cps:
+            grown = <uint32_t *>realloc(self.cps, (n + 1) * sizeof(uint32_t))
+            if grown == NULL:
+                raise MemoryError()
+            self.cps = grown
+            self.cap_cps = n + 1
+        for i in range(n):
+            self.cps[i] = PyUnicode_READ(kind, data, i)
+        return <uint32_t>n
+
+    cdef _normalize_new(self, int32_t first_new):
+        cdef int32_t nwords = self.table.nwords, w
+        cdef Py_ssize_t cap = self.cap_word_token
+        cdef int32_t *grown
+        if nwords > cap:
+            cap = max(nwords, 2 * cap, 4096)
+            grown = <int32_t *>malloc(cap * sizeof(int32_t))
+            if grown == NULL:
+                raise MemoryError()
+            if self.word_token != NULL:
+                for w in range(first_new):
+                    grown[w] = self.word_token[w]
+                free(self.word_token)
+            self.word_token = grown
+            self.cap_word_token = cap
+        normalize = self.normalize
+        token_ids = self.token_ids
+        for w in range(first_new, nwords):
+            word = PyUnicode_FromKindAndData(4, self.table.chars + self.table.starts[w], self.table.lens[w])
+            token = normalize(word)
+            if not token:
+                self.word_token[w] = KERNEL_DROPPED
+            else:
+                self.word_token[w] = token_ids.setdefault(token, len(token_ids))
+
+
+def score_pairs(Corpus corpus, const int32_t[::1] pred, const int32_t[::1] ref, const int64_t[::1] order,
+                Py_ssize_t lo, Py_ssize_t hi, orders, bint want_l, bint want_lsum, double[:, :, ::1] out):
+    """Scores pairs ``order[lo:hi]`` into ``out`` (pairs x types x 3: P, R, F), the GIL released.
+
+    ``orders`` are the rougeN orders in output order, then rougeL, then rougeLsum
+    if wanted. Pairs with the same reference should be adjacent in ``order``.
+    """
+    cdef int32_t norders = len(orders), k
+    cdef int32_t ords[16]
+    if norders > 16:
+        raise ValueError("at most 16 n-gram orders")
+    for k in range(norders):
+        if not 1 <= orders[k] <= 1000:
+            raise ValueError(f"n-gram order {orders[k]} out of range")
+        ords[k] = orders[k]
+    cdef Py_ssize_t ntypes = norders + want_l + want_lsum
+    if out.shape[0] != pred.shape[0] or out.shape[1] != ntypes or out.shape[2] != 3:
+        raise ValueError("out must be pairs x types x 3")
+    if pred.shape[0] != ref.shape[0] or order.shape[0] != pred.shape[0]:
+        raise ValueError("pred, ref and order must have one entry per pair")
+    if not 0 <= lo <= hi <= order.shape[0]:
+        raise ValueError("bad range")
+    cdef Py_ssize_t i
+    for i in range(lo, hi):
+        if not (0 <= order[i] < pred.shape[0] and 0 <= pred[order[i]] < corpus.c.ntexts
+                and 0 <= ref[order[i]] < corpus.c.ntexts):
+            raise IndexError("a pair names a text outside the corpus")
+    cdef ScoreSpec spec
+    spec.orders = ords
+    spec.n_orders = norders
+    spec.want_l = want_l
+    spec.want_lsum = want_lsum
+    cdef Workspace *w = workspace_new(corpus.c.vocab, &spec)
+    if w == NULL:
+        raise MemoryError()
+    cdef int rc
+    if hi == lo:
+        workspace_free(w)
+        return
+    with nogil:
+        rc = c_score_pairs(w, &corpus.c, &pred[0], &ref[0], &order[0], lo, hi, &out[0, 0, 0])
+    workspace_free(w)
+    if rc:
+        raise MemoryError()
+
+
+def combine(const double[:, :, ::1] flat, const int64_t[::1] first, int rule, double[:, :, ::1] out):
+    """Several references per prediction: rows ``first[i]:first[i+1]`` of ``flat`` are
+    prediction i's. rule 0: per type the best F1 (first on ties); rule 1: the mean."""
+    cdef Py_ssize_t npred = first.shape[0] - 1
+    if out.shape[0] != npred or out.shape[1] != flat.shape[1] or first[npred] != flat.shape[0]:
+        raise ValueError("shapes do not agree")
+    cdef Py_ssize_t i
+    for i in range(npred):
+        if first[i + 1] <= first[i]:
+            raise ValueError("every prediction needs at least one reference row")
+    if npred == 0:
+        return
+    with nogil:
+        combine_references(&flat[0, 0, 0], &first[0], npred, <int32_t>flat.shape[1], rule, &out[0, 0, 0])
+
+
+def oracle(Corpus corpus, Py_ssize_t first_sentence, Py_ssize_t nsentences, refs, int rule, Py_ssize_t limit):
+    """Greedy oracle over texts ``first_sentence .. first_sentence + nsentences`` of
+    the corpus (the sentences) against the texts ``refs`` (their indices): the chosen
+    sentence indices (0-based among the sentences), in the order chosen."""
+    cdef Py_ssize_t nref = len(refs), r, k
+    if not (0 <= first_sentence and first_sentence + nsentences <= corpus.c.ntexts):
+        raise IndexError("sentences outside the corpus")
+    cdef int32_t *rtok = NULL
+    cdef int64_t *rstarts = <int64_t *>malloc((nref + 1) * sizeof(int64_t))
+    cdef int64_t *chosen = <int64_t *>malloc((max(limit, 0) + 1) * sizeof(int64_t))
+    cdef int64_t total = 0, a, b, count
+    try:
+        if rstarts == NULL or chosen == NULL:
+            raise MemoryError()
+        for r in range(nref):
+            k = refs[r]
+            if not 0 <= k < corpus.c.ntexts:
+                raise IndexError("reference outside the corpus")
+            rstarts[r] = total
+            total += corpus.c.tstart[k + 1] - corpus.c.tstart[k]
+        rstarts[nref] = total
+        rtok = <int32_t *>malloc((total + 1) * sizeof(int32_t))
+        if rtok == NULL:
+            raise MemoryError()
+        for r in range(nref):
+            k = refs[r]
+            a = corpus.c.tstart[k]
+            b = corpus.c.tstart[k + 1]
+            for k in range(b - a):
+                rtok[rstarts[r] + k] = corpus.c.tok[a + k]
+        count = oracle_select(corpus.c.tok, corpus.c.tstart + first_sentence, nsentences, rtok, rstarts, nref,
+                              rule, max(limit, 0), corpus.c.vocab, chosen)
+        if count < 0:
+            raise MemoryError()
+        return [chosen[k] for k in range(count)]
+    finally:
+        free(rtok)
+        free(rstarts)
+        free(chosen)
+
+
+cdef class SentenceSplitter:
+    """bench.tokenizers.sentences.split_sentences in C, with that module's word lists."""
+
+    cdef SplitRules rules
+    cdef SpanBuf spans
+
+    def __cinit__(self, titles, before_numbers, other_abbreviations, starters):
+        memset(&self.rules, 0, sizeof(SplitRules))
+        memset(&self.spans, 0, sizeof(SpanBuf))
+        _fill(&self.rules.titles, titles)
+        _fill(&self.rules.before_numbers, before_numbers)
+        _fill(&self.rules.other_abbreviations, other_abbreviations)
+        _fill(&self.rules.starters, starters)
+
+    def __dealloc__(self):
+        free(self.spans.data)
+
+    def split(self, str text) -> list:
+        """The sentences of ``text``."""
+        if split_spans(&self.rules, text, &self.spans):
+            raise MemoryError()
+        cdef size_t i
+        return [PyUnicode_Substring(text, self.spans.data[i], self.spans.data[i + 1])
+                for i in range(0, self.spans.n, 2)]
+
+    def lines(self, texts: list) -> list:
+        """Each text as its sentences joined by newlines (``sentence_lines``); a text
+        that is already one sentence comes back as the very same object."""
+        cdef list out = []
+        cdef size_t i
+        for text in texts:
+            if type(text) is not str:
+                raise TypeError(f"texts must be str, not {type(text).__name__}")
+            if split_spans(&self.rules, text, &self.spans):
+                raise MemoryError()
+            if self.spans.n == 2 and self.spans.data[0] == 0 and self.spans.data[1] == PyUnicode_GET_LENGTH(text):
+                out.append(text)
+            elif self.spans.n == 0:
+                out.append("")
+            else:
+                out.append("\n".join([PyUnicode_Substring(text, self.spans.data[i], self.spans.data[i + 1])
+                                      for i in range(0, self.spans.n, 2)]))
+        return out
+
+
+cdef _fill(WordSet *s, words):
+    for word in words:
+        data = word.encode("ascii")
+        if not word.isascii() or word != word.lower() or wordset_add(s, data, len(data)):
+            raise ValueError(f"cannot hold word {word!r} (lower-case ASCII, under 24 characters, at most 256)")
