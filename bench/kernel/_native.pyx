@@ -7,6 +7,9 @@ and once per text the tokenizer must prepare (``str.lower`` where rouge-score's
 tokenizer needs it, NFKC and case folding for the unicode tokenizer).
 """
 
+from cpython.dict cimport PyDict_GetItemWithError
+from cpython.long cimport PyLong_AsLong
+from cpython.ref cimport PyObject
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc, realloc
@@ -83,6 +86,76 @@ cdef extern from "src/sentences.h":
 
 
 LINE_END = "\x00"  # bench.tokenizers.words.LINE_END: ends a line in words_by_line()
+_MISSING = object()
+
+
+def index_texts(list preds, list refs, Py_ssize_t parts=1, Py_ssize_t part=0):
+    """(distinct texts in first-seen order, each pair's prediction text index, each
+    pair's reference text index, the pairs' indices) for pairs (preds[k], refs[k]).
+
+    With ``parts`` > 1, only the pairs whose reference's hash falls in ``part``
+    (of ``parts``): a reference's pairs always fall together, and forked workers
+    find their own share without anyone counting for them."""
+    import numpy
+    cdef Py_ssize_t n = len(preds), i, taken = 0
+    if len(refs) != n:
+        raise ValueError("preds and refs differ in length")
+    if not 0 <= part < parts:
+        raise ValueError("part must be in range(parts)")
+    chunk = numpy.empty(n, dtype=numpy.int64)
+    cdef int64_t[::1] c = chunk
+    cdef Py_hash_t h
+    for i in range(n):
+        if parts > 1:
+            h = hash(refs[i])
+            if (h % parts + parts) % parts != part:
+                continue
+        c[taken] = i
+        taken += 1
+    chunk = chunk[:taken]
+    pred_tid = numpy.empty(taken, dtype=numpy.int32)
+    ref_tid = numpy.empty(taken, dtype=numpy.int32)
+    cdef int32_t[::1] p = pred_tid, r = ref_tid
+    cdef dict ids = {}
+    cdef list texts = []
+    for i in range(taken):
+        p[i] = _text_id(ids, texts, preds[c[i]])
+    for i in range(taken):
+        r[i] = _text_id(ids, texts, refs[c[i]])
+    return texts, pred_tid, ref_tid, chunk
+
+
+cdef bint _is_ascii_alnum(object token):
+    """Whether re.match(r"^[a-z0-9]+$", token) matches ($ also before a final newline)."""
+    if type(token) is not str or not token.isascii():
+        return False
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(token)
+    cdef int kind = PyUnicode_KIND(token)
+    cdef void *data = PyUnicode_DATA(token)
+    cdef uint32_t c
+    if n and PyUnicode_READ(kind, data, n - 1) == 10:
+        n -= 1
+    if n == 0:
+        return False
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if not ((c >= 97 and c <= 122) or (c >= 48 and c <= 57)):
+            return False
+    return True
+
+
+cdef inline int32_t _text_id(dict ids, list texts, object text) except -1:
+    if type(text) is not str:
+        if not isinstance(text, str):
+            raise TypeError(f"texts must be str, not {type(text).__name__}")
+        text = str(text)
+    cdef PyObject *found = PyDict_GetItemWithError(ids, text)
+    if found != NULL:
+        return <int32_t>PyLong_AsLong(<object>found)
+    cdef Py_ssize_t k = len(texts)
+    ids[text] = k
+    texts.append(text)
+    return <int32_t>k
 
 
 cdef class Corpus:
@@ -120,6 +193,23 @@ cdef class Corpus:
             raise IndexError(f"text {k} out of range (0..{self.c.ntexts - 1})")
 
 
+cdef class Scan:
+    """Word ids of a batch of texts, before they become tokens (Vocabulary.scan)."""
+
+    cdef IntBuf buf
+    cdef int64_t *starts
+    cdef readonly Py_ssize_t ntexts
+
+    def __cinit__(self):
+        memset(&self.buf, 0, sizeof(IntBuf))
+        self.starts = NULL
+        self.ntexts = 0
+
+    def __dealloc__(self):
+        intbuf_free(&self.buf)
+        free(self.starts)
+
+
 cdef class Vocabulary:
     """Raw word -> id in C; each distinct word normalized (stemmed) once, in Python.
 
@@ -130,6 +220,12 @@ cdef class Vocabulary:
     text's words from ``words_by_line`` (a text -> list of words callable, lines
     ended by ``LINE_END``). ``normalize`` maps a word to its token, or a false
     value to drop it. Words that normalize to the same token share a token id.
+
+    ``rule`` may spell out what ``normalize`` does, so that Python is called only
+    for the words it changes: ``"rouge-score"`` (rouge-score's tokenizer: ``stem``
+    words longer than 3 characters, keep tokens that are [a-z0-9]+) or
+    ``"unicode"`` (``stem`` ASCII words longer than 3 characters); ``stem`` is then
+    the stemmer's ``stem`` method, or None for no stemming.
     """
 
     cdef WordTable table
@@ -137,14 +233,25 @@ cdef class Vocabulary:
     cdef Py_ssize_t cap_word_token
     cdef uint32_t *cps  # scratch: one word's code points
     cdef Py_ssize_t cap_cps
+    cdef int32_t normalized  # words below this id have a token
     cdef readonly object mode
-    cdef object normalize, prepare, words_by_line, classes_ref
+    cdef int scan_mode  # 0 rouge-score, 1 classes, 2 words
+    cdef list pending_words  # pending() as last built, or None
+    cdef object normalize, prepare, words_by_line, classes_ref, stem
+    cdef int rule  # 0: call normalize; 1: rouge-score's; 2: unicode's
     cdef const uint8_t[::1] classes
     cdef dict token_ids
 
-    def __cinit__(self, mode, normalize, classes=None, prepare=None, words_by_line=None):
+    def __cinit__(self, mode, normalize, classes=None, prepare=None, words_by_line=None, rule=None, stem=None):
         if mode not in ("rouge-score", "classes", "words"):
             raise ValueError(f"unknown scan mode {mode!r}")
+        if rule not in (None, "rouge-score", "unicode"):
+            raise ValueError(f"unknown normalization rule {rule!r}")
+        self.rule = (None, "rouge-score", "unicode").index(rule)
+        self.scan_mode = ("rouge-score", "classes", "words").index(mode)
+        if self.rule == 1 and self.scan_mode != 0:
+            raise ValueError("the rouge-score rule needs the rouge-score scan (its words are [a-z0-9]+)")
+        self.stem = stem
         if mode == "classes" and (classes is None or len(classes) != 0x110000):
             raise ValueError("mode 'classes' needs a table of 0x110000 classes")
         if mode == "words" and words_by_line is None:
@@ -152,6 +259,7 @@ cdef class Vocabulary:
         if wordtable_init(&self.table):
             raise MemoryError()
         self.mode = mode
+        self.pending_words = None
         self.normalize = normalize
         self.prepare = prepare
         self.words_by_line = words_by_line
@@ -163,6 +271,7 @@ cdef class Vocabulary:
         self.cap_word_token = 0
         self.cps = NULL
         self.cap_cps = 0
+        self.normalized = 0
 
     def __dealloc__(self):
         wordtable_free(&self.table)
@@ -183,43 +292,121 @@ cdef class Vocabulary:
         """The token id of a raw word already seen (-1: dropped), or None."""
         cdef uint32_t n = self._code_points(word)
         cdef int32_t found = wordtable_find(&self.table, self.cps, n, word_hash(self.cps, n))
-        return None if found < 0 else self.word_token[found]
+        return None if found < 0 or found >= self.normalized else self.word_token[found]
 
     def encode(self, texts: list) -> Corpus:
-        """Token ids of every text (texts are str; a list)."""
-        cdef IntBuf scan
-        memset(&scan, 0, sizeof(IntBuf))
+        """Token ids of every text (a list of str): ``corpus(scan(texts))`` with the
+        new words normalized in between."""
+        cdef Scan scanned = self.scan(texts)
+        self.normalize_pending()
+        return self.corpus(scanned)
+
+    def scan(self, texts: list) -> Scan:
+        """Word ids of every text; new words are added but not normalized yet (``pending``)."""
         cdef Py_ssize_t ntexts = len(texts), k
-        cdef int64_t *scan_start = <int64_t *>malloc((ntexts + 1) * sizeof(int64_t))
-        if scan_start == NULL:
+        cdef Scan out = Scan()
+        out.starts = <int64_t *>malloc((ntexts + 1) * sizeof(int64_t))
+        if out.starts == NULL:
             raise MemoryError()
-        cdef int32_t first_new = self.table.nwords
-        cdef Corpus corpus = Corpus()
-        try:
-            for k in range(ntexts):
-                scan_start[k] = scan.n
-                self._scan(texts[k], &scan)
-            scan_start[ntexts] = scan.n
-            self._normalize_new(first_new)
-            if corpus_build(&corpus.c, scan.data, scan_start, ntexts, self.word_token, len(self.token_ids)):
+        out.ntexts = ntexts
+        self.pending_words = None
+        for k in range(ntexts):
+            out.starts[k] = out.buf.n
+            self._scan(texts[k], &out.buf)
+        out.starts[ntexts] = out.buf.n
+        return out
+
+    def pending(self) -> list:
+        """The words added since the last normalization, in the order they were added."""
+        cdef int32_t w
+        if self.pending_words is None:
+            self.pending_words = [self._word(w) for w in range(self.normalized, self.table.nwords)]
+        return self.pending_words
+
+    def normalize_pending(self, known=None) -> None:
+        """Normalize the pending words: ``known[word]`` (a token, or a false value to
+        drop the word) where given, else the tokenizer's ``normalize``."""
+        cdef int32_t nwords = self.table.nwords, w
+        cdef Py_ssize_t cap = self.cap_word_token
+        cdef int32_t *grown
+        if nwords > cap:
+            cap = max(nwords, 2 * cap, 4096)
+            grown = <int32_t *>realloc(self.word_token, cap * sizeof(int32_t))
+            if grown == NULL:
                 raise MemoryError()
-        finally:
-            intbuf_free(&scan)
-            free(scan_start)
+            self.word_token = grown
+            self.cap_word_token = cap
+        cdef dict token_ids = self.token_ids
+        cdef dict given = known if known is not None else {}
+        cdef list words = self.pending()
+        cdef int32_t first = self.normalized
+        missing = _MISSING
+        for w in range(first, nwords):
+            word = words[w - first]
+            token = given.get(word, missing)
+            if token is missing:
+                token = self._token_of(word)
+            if not token:
+                self.word_token[w] = KERNEL_DROPPED
+            else:
+                self.word_token[w] = token_ids.setdefault(token, len(token_ids))
+            self.normalized = w + 1
+        self.pending_words = None
+
+    def share(self, Py_ssize_t parts, Py_ssize_t part) -> dict:
+        """Tokens of the pending words that need Python (the stemmer, or ``normalize``)
+        and whose hash falls in ``part`` of ``parts``: this worker's share of the work."""
+        cdef dict out = {}
+        for word in self.pending():
+            if self._needs_python(word) and (hash(word) % parts + parts) % parts == part:
+                out[word] = self._token_of(word)
+        return out
+
+    cdef bint _needs_python(self, str word):
+        if self.rule == 0:
+            return True
+        if self.stem is None or PyUnicode_GET_LENGTH(word) <= 3:
+            return False
+        return self.rule == 1 or word.isascii()
+
+    cdef object _token_of(self, str word):
+        """What ``normalize(word)`` returns, calling Python only where it must."""
+        if self.rule == 0:
+            return self.normalize(word)
+        if not self._needs_python(word):
+            return word  # the scan made it: rouge-score's are [a-z0-9]+ already
+        token = self.stem(word)
+        if self.rule == 1 and not _is_ascii_alnum(token):
+            return None  # rouge-score's VALID_TOKEN_RE
+        return token
+
+    def corpus(self, Scan scanned) -> Corpus:
+        """Token ids of the scanned texts (every word must be normalized by now)."""
+        if self.normalized != self.table.nwords:
+            raise RuntimeError("normalize the pending words first")
+        cdef Corpus corpus = Corpus()
+        if corpus_build(&corpus.c, scanned.buf.data, scanned.starts, scanned.ntexts, self.word_token,
+                        len(self.token_ids)):
+            raise MemoryError()
         return corpus
+
+    cdef object _word(self, int32_t w):
+        return PyUnicode_FromKindAndData(4, self.table.chars + self.table.starts[w], self.table.lens[w])
 
     cdef _scan(self, text, IntBuf *out):
         cdef int rc
         if type(text) is not str:
-            raise TypeError(f"texts must be str, not {type(text).__name__}")
-        if self.mode == "rouge-score":
+            if not isinstance(text, str):
+                raise TypeError(f"texts must be str, not {type(text).__name__}")
+            text = str(text)
+        if self.scan_mode == 0:
             if PyUnicode_KIND(text) != 1:
                 # Above U+00FF, str.lower() may give ASCII letters (U+0130, U+212A);
                 # rouge-score lower-cases first, so do the same. Latin-1 cannot.
                 text = text.lower()
             rc = scan_rouge_score(&self.table, PyUnicode_DATA(text), PyUnicode_KIND(text),
                                   PyUnicode_GET_LENGTH(text), out)
-        elif self.mode == "classes":
+        elif self.scan_mode == 1:
             if self.prepare is not None:
                 text = self.prepare(text)
             rc = scan_classes(&self.table, PyUnicode_DATA(text), PyUnicode_KIND(text),
@@ -266,32 +453,6 @@ cdef class Vocabulary:
         for i in range(n):
             self.cps[i] = PyUnicode_READ(kind, data, i)
         return <uint32_t>n
-
-    cdef _normalize_new(self, int32_t first_new):
-        cdef int32_t nwords = self.table.nwords, w
-        cdef Py_ssize_t cap = self.cap_word_token
-        cdef int32_t *grown
-        if nwords > cap:
-            cap = max(nwords, 2 * cap, 4096)
-            grown = <int32_t *>malloc(cap * sizeof(int32_t))
-            if grown == NULL:
-                raise MemoryError()
-            if self.word_token != NULL:
-                for w in range(first_new):
-                    grown[w] = self.word_token[w]
-                free(self.word_token)
-            self.word_token = grown
-            self.cap_word_token = cap
-        normalize = self.normalize
-        token_ids = self.token_ids
-        for w in range(first_new, nwords):
-            word = PyUnicode_FromKindAndData(4, self.table.chars + self.table.starts[w], self.table.lens[w])
-            token = normalize(word)
-            if not token:
-                self.word_token[w] = KERNEL_DROPPED
-            else:
-                self.word_token[w] = token_ids.setdefault(token, len(token_ids))
-
 
 def score_pairs(Corpus corpus, const int32_t[::1] pred, const int32_t[::1] ref, const int64_t[::1] order,
                 Py_ssize_t lo, Py_ssize_t hi, orders, bint want_l, bint want_lsum, double[:, :, ::1] out):

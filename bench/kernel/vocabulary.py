@@ -22,6 +22,7 @@ from bench.tokenizers.words import RougeScoreTokenizer, WordTokenizer, _rs_token
 # What the C scans implement; a tokenizer module that moves away from these falls
 # back to its own words_by_line (still exact, only slower).
 _ROUGE_SCORE_NON_ALPHANUM = r"[^a-z0-9]+"
+_ROUGE_SCORE_VALID = r"^[a-z0-9]+$"
 _UNICODE_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}"
 _UNICODE_WORDS = rf"[{_UNICODE_CJK}]|[[\p{{L}}\p{{M}}\p{{N}}]--[{_UNICODE_CJK}]]+"
 
@@ -47,17 +48,36 @@ def scan_mode(tokenizer: WordTokenizer) -> str:
     return "words"
 
 
+def normalize_rule(tokenizer: WordTokenizer, mode: str) -> tuple[str | None, Any]:
+    """(rule, stem): when ``tokenizer.normalize`` is one of the two built-in ones, the
+    Vocabulary applies it itself and calls Python only to stem (see _native.Vocabulary)."""
+    cls = type(tokenizer)
+    standard = getattr(tokenizer.normalize, "__wrapped__", None) == tokenizer._normalize
+    stemmer = getattr(tokenizer, "_stemmer", False)
+    if not standard or stemmer is False:
+        return None, None
+    stem = stemmer.stem if stemmer is not None else None
+    if (mode == "rouge-score" and cls._normalize is RougeScoreTokenizer._normalize
+            and _rs_tokenize.VALID_TOKEN_RE.pattern == _ROUGE_SCORE_VALID):
+        return "rouge-score", stem
+    if mode == "classes" and cls._normalize is unicode_tokenizer.UnicodeTokenizer._normalize:
+        return "unicode", stem
+    return None, None
+
+
 def make_vocabulary(tokenizer: WordTokenizer) -> Any:
     """A ``_native.Vocabulary`` for ``tokenizer`` (the compiled kernel must be there)."""
     kernel = native()
     if kernel is None:
         raise RuntimeError("the compiled kernel is not available")
     mode = scan_mode(tokenizer)
+    rule, stem = normalize_rule(tokenizer, mode)
     if mode == "classes":
-        return kernel.Vocabulary(mode, tokenizer.normalize, classes=unicode_classes(), prepare=_nfkc_casefold)
+        return kernel.Vocabulary(mode, tokenizer.normalize, classes=unicode_classes(), prepare=_nfkc_casefold,
+                                 rule=rule, stem=stem)
     if mode == "words":
         return kernel.Vocabulary(mode, tokenizer.normalize, words_by_line=tokenizer.words_by_line)
-    return kernel.Vocabulary(mode, tokenizer.normalize)
+    return kernel.Vocabulary(mode, tokenizer.normalize, rule=rule, stem=stem)
 
 
 def _nfkc_casefold(text: str) -> str:

@@ -11,21 +11,24 @@ operations in the same order; only the bookkeeping is faster:
   the same numbers either way; ``implementation`` says which ran;
 - rougeN for any n, rougeL by bit-parallel LCS, rougeLsum by rouge-score's own
   summary-level union LCS (including which LCS its backtrack picks);
-- large batches use several CPU cores: the C path scores pairs on threads with
-  the GIL released; the Python path forks workers, split by reference.
+- large batches use several CPU cores (forked workers, split by reference; the
+  C path's workers share the stems they compute, bench.metrics.forked).
 """
 
 from __future__ import annotations
 
 import gc
 import os
+from operator import itemgetter
 from typing import Sequence
 
 import numpy as np
 
 from bench.kernel import implementation as kernel_implementation
 from bench.kernel.sentences import sentence_lines
+from bench.kernel.texts import index_texts
 from bench.kernel.vocabulary import scan_mode
+from bench.metrics import forked
 from bench.metrics.rouge import ROUGE_TYPES, PairScores, check_scorer_arguments
 from bench.metrics.rouge_python import PythonRouge, combine, lcs_indices, summary_level_hits
 from bench.tokenizers.words import WordTokenizer, make_tokenizer
@@ -97,16 +100,17 @@ class FastRougeScorer:
     def _score(self, predictions: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray:
         if len(predictions) != len(references):
             raise ValueError(f"{len(predictions)} predictions but {len(references)} reference lists")
-        for refs in references:
-            if isinstance(refs, str):
-                raise TypeError("references must be sequences of strings, not one string")
-            if not refs:
-                raise ValueError("at least one reference is needed")
+        if any(issubclass(kind, str) for kind in set(map(type, references))):
+            raise TypeError("references must be sequences of strings, not one string")
+        counts = list(map(len, references))
+        if 0 in counts:
+            raise ValueError("at least one reference is needed")
         # Flatten to single-reference pairs; multi-reference pairs are combined at the end.
-        counts = [len(r) for r in references]
-        preds = list(predictions) if len(predictions) == sum(counts) else [
-            p for p, n in zip(predictions, counts) for _ in range(n)]
-        refs = [ref for group in references for ref in group]
+        if len(counts) == sum(counts):
+            preds, refs = list(predictions), list(map(itemgetter(0), references))
+        else:
+            preds = [p for p, n in zip(predictions, counts) for _ in range(n)]
+            refs = [ref for group in references for ref in group]
         flat = self._score_flat(preds, refs)
         if len(refs) == len(predictions):
             return flat
@@ -116,19 +120,20 @@ class FastRougeScorer:
         return combine(flat, owner, len(predictions), self.multiref)
 
     def _score_flat(self, preds: list[str], refs: list[str]) -> np.ndarray:
-        if self.implementation == "c":
-            return self._score_serial(preds, refs, threads=self.workers)
-        if self.workers < 2 or len(preds) < PARALLEL_MIN_PAIRS or not _can_fork():
+        parallel = self.workers >= 2 and len(preds) >= PARALLEL_MIN_PAIRS and forked.can_fork()
+        if not parallel:
             return self._score_serial(preds, refs)
+        if self.implementation == "c":
+            return self._pairs.score_forked(preds, refs, self._prepare, self.orders, self.want_l,
+                                            self.want_lsum, self.workers)
         return self._score_forked(preds, refs)
 
-    def _score_serial(self, preds: list[str], refs: list[str], threads: int = 1) -> np.ndarray:
-        texts: dict[str, int] = {}
-        pred_tid = np.fromiter((texts.setdefault(p, len(texts)) for p in preds), dtype=np.int32, count=len(preds))
-        ref_tid = np.fromiter((texts.setdefault(r, len(texts)) for r in refs), dtype=np.int32, count=len(refs))
-        prepared = sentence_lines(list(texts)) if self._split else list(texts)
-        args = (prepared, pred_tid, ref_tid, self.orders, self.want_l, self.want_lsum)
-        return self._pairs.score(*args, threads=threads) if self.implementation == "c" else self._pairs.score(*args)
+    def _prepare(self, texts: list[str]) -> list[str]:
+        return sentence_lines(texts) if self._split else texts
+
+    def _score_serial(self, preds: list[str], refs: list[str]) -> np.ndarray:
+        texts, pred_tid, ref_tid = index_texts(preds, refs)
+        return self._pairs.score(self._prepare(texts), pred_tid, ref_tid, self.orders, self.want_l, self.want_lsum)
 
     def _score_forked(self, preds: list[str], refs: list[str]) -> np.ndarray:
         # Split by reference, so each worker tokenizes its own references only.
@@ -186,12 +191,6 @@ def _resolve(asked: str) -> str:
 
 # ----- forked workers (the Python path) -----------------------------------------
 _JOB: tuple | None = None
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _work(index: int) -> np.ndarray:

@@ -38,7 +38,7 @@ typedef struct {
     uint32_t *lens;
     uint64_t *hashes;
     int32_t nwords, cap_words;
-    int32_t *slots; /* open addressing: word id + 1; 0 is empty */
+    uint64_t *slots; /* open addressing: hash's top 32 bits | word id + 1; 0 is empty */
     size_t nslots;  /* a power of two */
     uint32_t *scratch; /* the word being read */
     size_t cap_scratch;

@@ -34,10 +34,14 @@ static inline size_t slot_of(uint64_t h, size_t nslots) {
     return (size_t)((h ^ (h >> 29) ^ (h >> 47)) & (nslots - 1));
 }
 
+/* A slot holds the word's id + 1 (0: empty) and, above it, the hash's top bits,
+ * so most probes that miss never touch the word itself. */
+static inline uint64_t slot_value(uint64_t h, int32_t id) { return (h & 0xffffffff00000000ULL) | (uint32_t)(id + 1); }
+
 int wordtable_init(WordTable *t) {
     memset(t, 0, sizeof(*t));
     t->nslots = 1 << 12;
-    t->slots = calloc(t->nslots, sizeof(int32_t));
+    t->slots = calloc(t->nslots, sizeof(uint64_t));
     return t->slots ? 0 : -1;
 }
 
@@ -53,12 +57,12 @@ void wordtable_free(WordTable *t) {
 
 static int grow_slots(WordTable *t) {
     size_t nslots = t->nslots * 2;
-    int32_t *slots = calloc(nslots, sizeof(int32_t));
+    uint64_t *slots = calloc(nslots, sizeof(uint64_t));
     if (!slots) return -1;
     for (int32_t id = 0; id < t->nwords; id++) {
         size_t s = slot_of(t->hashes[id], nslots);
         while (slots[s]) s = (s + 1) & (nslots - 1);
-        slots[s] = id + 1;
+        slots[s] = slot_value(t->hashes[id], id);
     }
     free(t->slots);
     t->slots = slots;
@@ -81,35 +85,34 @@ static int grow_words(WordTable *t) {
     return 0;
 }
 
-int32_t wordtable_find(const WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash) {
+static inline int32_t probe(const WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash, size_t *slot) {
     size_t mask = t->nslots - 1;
-    for (size_t s = slot_of(hash, t->nslots); t->slots[s]; s = (s + 1) & mask) {
-        int32_t found = t->slots[s] - 1;
-        if (t->hashes[found] == hash && t->lens[found] == n &&
-            memcmp(t->chars + t->starts[found], w, n * sizeof(uint32_t)) == 0)
-            return found;
+    uint64_t top = hash & 0xffffffff00000000ULL;
+    for (size_t s = slot_of(hash, t->nslots);; s = (s + 1) & mask) {
+        uint64_t v = t->slots[s];
+        if (!v) {
+            *slot = s;
+            return -1;
+        }
+        if ((v & 0xffffffff00000000ULL) != top) continue;
+        int32_t found = (int32_t)(uint32_t)v - 1;
+        if (t->lens[found] == n && memcmp(t->chars + t->starts[found], w, n * sizeof(uint32_t)) == 0) return found;
     }
-    return -1;
+}
+
+int32_t wordtable_find(const WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash) {
+    size_t slot;
+    return probe(t, w, n, hash, &slot);
 }
 
 int32_t wordtable_intern(WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash) {
-    size_t mask = t->nslots - 1;
-    size_t s = slot_of(hash, t->nslots);
-    for (;;) {
-        int32_t found = t->slots[s];
-        if (!found) break;
-        found -= 1;
-        if (t->hashes[found] == hash && t->lens[found] == n &&
-            memcmp(t->chars + t->starts[found], w, n * sizeof(uint32_t)) == 0)
-            return found;
-        s = (s + 1) & mask;
-    }
+    size_t s = 0;
+    int32_t found = probe(t, w, n, hash, &s);
+    if (found >= 0) return found;
     /* New word: keep the table at most half full. */
     if ((size_t)(t->nwords + 1) * 2 > t->nslots) {
         if (grow_slots(t)) return -1;
-        mask = t->nslots - 1;
-        s = slot_of(hash, t->nslots);
-        while (t->slots[s]) s = (s + 1) & mask;
+        probe(t, w, n, hash, &s);
     }
     if (t->nwords == t->cap_words && grow_words(t)) return -1;
     if (t->nchars + n > t->cap_chars) {
@@ -126,7 +129,7 @@ int32_t wordtable_intern(WordTable *t, const uint32_t *w, uint32_t n, uint64_t h
     t->lens[id] = n;
     t->hashes[id] = hash;
     t->nchars += n;
-    t->slots[s] = id + 1;
+    t->slots[s] = slot_value(hash, id);
     return id;
 }
 
@@ -146,95 +149,114 @@ static void rs_init(void) {
     rs_ready = 1;
 }
 
-/* The word being read, in the table's scratch buffer (grown as needed: no word is cut). */
-static inline int scratch_put(WordTable *t, size_t at, uint32_t c) {
-    if (at >= t->cap_scratch) {
-        size_t cap = t->cap_scratch ? t->cap_scratch * 2 : 256;
+/* Room for a whole text: at most one id or mark per code point, plus the last mark,
+ * and a word as long as the text. Then the scans need no checks inside the loop. */
+static int make_room(WordTable *t, size_t len, IntBuf *out) {
+    if (intbuf_reserve(out, len + 2)) return -1;
+    if (len + 1 > t->cap_scratch) {
+        size_t cap = t->cap_scratch ? t->cap_scratch : 256;
+        while (cap < len + 1) cap *= 2;
         uint32_t *buf = realloc(t->scratch, cap * sizeof(uint32_t));
         if (!buf) return -1;
         t->scratch = buf;
         t->cap_scratch = cap;
     }
-    t->scratch[at] = c;
     return 0;
 }
 
-static inline uint32_t read_cp(const void *data, int kind, size_t i) {
-    if (kind == 1) return ((const uint8_t *)data)[i];
-    if (kind == 2) return ((const uint16_t *)data)[i];
-    return ((const uint32_t *)data)[i];
-}
+/* One loop per string kind (CHAR_T), so the compiler sees plain array reads. */
+#define SCAN_ROUGE_SCORE(NAME, CHAR_T)                                                        \
+    static int NAME(WordTable *t, const CHAR_T *d, size_t len, IntBuf *out) {                 \
+        uint32_t *word = t->scratch, n = 0;                                                  \
+        uint64_t h = FNV_OFFSET;                                                             \
+        int32_t *ids = out->data;                                                            \
+        size_t at = out->n;                                                                  \
+        for (size_t i = 0; i < len; i++) {                                                   \
+            uint32_t c = d[i];                                                               \
+            uint32_t cls = c < 128 ? RS_CLASS[c] : 0;                                        \
+            if (cls > 1) {                                                                   \
+                word[n++] = cls;                                                             \
+                h = (h ^ cls) * FNV_PRIME;                                                   \
+                continue;                                                                    \
+            }                                                                                \
+            if (n) {                                                                         \
+                int32_t id = wordtable_intern(t, word, n, h);                                \
+                if (id < 0) return -1;                                                       \
+                ids[at++] = id;                                                              \
+                n = 0;                                                                       \
+                h = FNV_OFFSET;                                                              \
+            }                                                                                \
+            if (cls == 1) ids[at++] = KERNEL_LINE_END;                                       \
+        }                                                                                    \
+        if (n) {                                                                             \
+            int32_t id = wordtable_intern(t, word, n, h);                                    \
+            if (id < 0) return -1;                                                           \
+            ids[at++] = id;                                                                  \
+        }                                                                                    \
+        ids[at++] = KERNEL_LINE_END;                                                         \
+        out->n = at;                                                                         \
+        return 0;                                                                            \
+    }
 
-/* End the word in scratch[0..n): intern it and append its id. */
-static int emit_word(WordTable *t, uint32_t n, uint64_t h, IntBuf *out) {
-    int32_t id = wordtable_intern(t, t->scratch, n, h);
-    if (id < 0 || intbuf_reserve(out, 2)) return -1;
-    out->data[out->n++] = id;
-    return 0;
-}
-
-static int emit_mark(IntBuf *out) {
-    if (intbuf_reserve(out, 1)) return -1;
-    out->data[out->n++] = KERNEL_LINE_END;
-    return 0;
-}
+SCAN_ROUGE_SCORE(scan_rs_1, uint8_t)
+SCAN_ROUGE_SCORE(scan_rs_2, uint16_t)
+SCAN_ROUGE_SCORE(scan_rs_4, uint32_t)
 
 int scan_rouge_score(WordTable *t, const void *data, int kind, size_t len, IntBuf *out) {
     if (!rs_ready) rs_init();
-    uint32_t n = 0;
-    uint64_t h = FNV_OFFSET;
-    int rc = -1;
-    for (size_t i = 0; i < len; i++) {
-        uint32_t c = read_cp(data, kind, i);
-        uint32_t cls = c < 128 ? RS_CLASS[c] : 0;
-        if (cls > 1) {
-            if (scratch_put(t, n, cls)) goto done;
-            n++;
-            h = (h ^ cls) * FNV_PRIME;
-            continue;
-        }
-        if (n) {
-            if (emit_word(t, n, h, out)) goto done;
-            n = 0;
-            h = FNV_OFFSET;
-        }
-        if (cls == 1 && emit_mark(out)) goto done;
-    }
-    if (n && emit_word(t, n, h, out)) goto done;
-    if (emit_mark(out)) goto done;
-    rc = 0;
-done:
-    return rc;
+    if (make_room(t, len, out)) return -1;
+    if (kind == 1) return scan_rs_1(t, data, len, out);
+    if (kind == 2) return scan_rs_2(t, data, len, out);
+    return scan_rs_4(t, data, len, out);
 }
 
-int scan_classes(WordTable *t, const void *data, int kind, size_t len, const uint8_t *classes, IntBuf *out) {
-    uint32_t n = 0;
-    uint64_t h = FNV_OFFSET;
-    int rc = -1;
-    for (size_t i = 0; i < len; i++) {
-        uint32_t c = read_cp(data, kind, i);
-        uint8_t cls = c < 0x110000 ? classes[c] : 0;
-        if (cls == 1) {
-            if (scratch_put(t, n, c)) goto done;
-            n++;
-            h = (h ^ c) * FNV_PRIME;
-            continue;
-        }
-        if (n) {
-            if (emit_word(t, n, h, out)) goto done;
-            n = 0;
-            h = FNV_OFFSET;
-        }
-        if (cls == 2) {
-            if (scratch_put(t, 0, c)) goto done;
-            if (emit_word(t, 1, (FNV_OFFSET ^ c) * FNV_PRIME, out)) goto done;
-        } else if (cls == 3 && emit_mark(out)) {
-            goto done;
-        }
+#define SCAN_CLASSES(NAME, CHAR_T)                                                            \
+    static int NAME(WordTable *t, const CHAR_T *d, size_t len, const uint8_t *classes,       \
+                    IntBuf *out) {                                                           \
+        uint32_t *word = t->scratch, n = 0;                                                  \
+        uint64_t h = FNV_OFFSET;                                                             \
+        int32_t *ids = out->data;                                                            \
+        size_t at = out->n;                                                                  \
+        for (size_t i = 0; i < len; i++) {                                                   \
+            uint32_t c = d[i];                                                               \
+            uint8_t cls = c < 0x110000 ? classes[c] : 0;                                     \
+            if (cls == 1) {                                                                  \
+                word[n++] = c;                                                               \
+                h = (h ^ c) * FNV_PRIME;                                                     \
+                continue;                                                                    \
+            }                                                                                \
+            if (n) {                                                                         \
+                int32_t id = wordtable_intern(t, word, n, h);                                \
+                if (id < 0) return -1;                                                       \
+                ids[at++] = id;                                                              \
+                n = 0;                                                                       \
+                h = FNV_OFFSET;                                                              \
+            }                                                                                \
+            if (cls == 2) {                                                                  \
+                int32_t id = wordtable_intern(t, &c, 1, (FNV_OFFSET ^ c) * FNV_PRIME);       \
+                if (id < 0) return -1;                                                       \
+                ids[at++] = id;                                                              \
+            } else if (cls == 3) {                                                           \
+                ids[at++] = KERNEL_LINE_END;                                                 \
+            }                                                                                \
+        }                                                                                    \
+        if (n) {                                                                             \
+            int32_t id = wordtable_intern(t, word, n, h);                                    \
+            if (id < 0) return -1;                                                           \
+            ids[at++] = id;                                                                  \
+        }                                                                                    \
+        ids[at++] = KERNEL_LINE_END;                                                         \
+        out->n = at;                                                                         \
+        return 0;                                                                            \
     }
-    if (n && emit_word(t, n, h, out)) goto done;
-    if (emit_mark(out)) goto done;
-    rc = 0;
-done:
-    return rc;
+
+SCAN_CLASSES(scan_cl_1, uint8_t)
+SCAN_CLASSES(scan_cl_2, uint16_t)
+SCAN_CLASSES(scan_cl_4, uint32_t)
+
+int scan_classes(WordTable *t, const void *data, int kind, size_t len, const uint8_t *classes, IntBuf *out) {
+    if (make_room(t, len, out)) return -1;
+    if (kind == 1) return scan_cl_1(t, data, len, classes, out);
+    if (kind == 2) return scan_cl_2(t, data, len, classes, out);
+    return scan_cl_4(t, data, len, classes, out);
 }
