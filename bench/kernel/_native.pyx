@@ -87,6 +87,8 @@ cdef extern from "src/sentences.h":
 
 LINE_END = "\x00"  # bench.tokenizers.words.LINE_END: ends a line in words_by_line()
 _MISSING = object()
+_SCAN_MODES = {"rouge-score": 0, "classes": 1, "words": 2}
+_RULES = {None: 0, "rouge-score": 1, "unicode": 2}
 
 
 def index_texts(list preds, list refs, Py_ssize_t parts=1, Py_ssize_t part=0):
@@ -243,18 +245,18 @@ cdef class Vocabulary:
     cdef dict token_ids
 
     def __cinit__(self, mode, normalize, classes=None, prepare=None, words_by_line=None, rule=None, stem=None):
-        if mode not in ("rouge-score", "classes", "words"):
+        self.scan_mode = _SCAN_MODES.get(mode, -1)
+        self.rule = _RULES.get(rule, -1)
+        if self.scan_mode < 0:
             raise ValueError(f"unknown scan mode {mode!r}")
-        if rule not in (None, "rouge-score", "unicode"):
+        if self.rule < 0:
             raise ValueError(f"unknown normalization rule {rule!r}")
-        self.rule = (None, "rouge-score", "unicode").index(rule)
-        self.scan_mode = ("rouge-score", "classes", "words").index(mode)
         if self.rule == 1 and self.scan_mode != 0:
             raise ValueError("the rouge-score rule needs the rouge-score scan (its words are [a-z0-9]+)")
         self.stem = stem
-        if mode == "classes" and (classes is None or len(classes) != 0x110000):
+        if self.scan_mode == 1 and (classes is None or len(classes) != 0x110000):
             raise ValueError("mode 'classes' needs a table of 0x110000 classes")
-        if mode == "words" and words_by_line is None:
+        if self.scan_mode == 2 and words_by_line is None:
             raise ValueError("mode 'words' needs words_by_line")
         if wordtable_init(&self.table):
             raise MemoryError()
@@ -287,6 +289,13 @@ cdef class Vocabulary:
     def words(self) -> int:
         """Distinct raw words so far."""
         return self.table.nwords
+
+    def names(self) -> list:
+        """Every token, by id."""
+        out = [None] * len(self.token_ids)
+        for token, k in self.token_ids.items():
+            out[k] = token
+        return out
 
     def token(self, str word):
         """The token id of a raw word already seen (-1: dropped), or None."""

@@ -27,17 +27,14 @@ _OPENERS = "\"'\u201c\u2018([$\u00a3\u20ac"
 
 def compiled_splitter() -> Any | None:
     """The C splitter, or None where the kernel is off or the rules are not the ones it implements."""
-    if native() is None:
+    if native() is None or not rules_match():
         return None
     return _splitter()
 
 
 @lru_cache(maxsize=1)
-def _splitter() -> Any | None:
-    kernel = native()
-    if kernel is None or not rules_match():
-        return None
-    return kernel.SentenceSplitter(
+def _splitter() -> Any:
+    return native().SentenceSplitter(
         sorted(rules.TITLES), sorted(rules.BEFORE_NUMBERS), sorted(rules.OTHER_ABBREVIATIONS),
         sorted(rules.SENTENCE_STARTERS),
     )
