@@ -13,20 +13,18 @@ summarizers use it, it uses neither.
 
 from __future__ import annotations
 
-import logging
+import importlib
 import os
 from types import ModuleType
 
-log = logging.getLogger(__name__)
 ENV = "HEADLINE_BENCH_KERNEL"
 
 try:
-    from bench.kernel import _native as _built
-except ImportError as error:  # not built here (no compiler at install), or built for another Python
-    _built = None
-    _why = f"the compiled kernel is not installed ({error})"
-else:
+    _built: ModuleType | None = importlib.import_module(f"{__name__}._native")
     _why = ""
+except ImportError as error:  # not built at install (no C compiler or Cython there), or for another Python
+    _built = None
+    _why = f"the compiled kernel is not installed ({error}; reinstall with a C compiler to build it)"
 
 
 def native() -> ModuleType | None:
