@@ -308,3 +308,24 @@ def test_every_xsum_pair_matches_rouge_score_exactly(shared_data: Path, stem: bo
         for t in types:
             assert got[t][k].tolist() == [expected[t].precision, expected[t].recall, expected[t].fmeasure], (k, t)
     assert len(preds) == 56_670
+
+
+# ----- what results record ----------------------------------------------------------
+@pytest.mark.parametrize("switched_off", [False, True])
+def test_results_record_which_path_scored_but_the_signature_does_not(tmp_path: Path, switched_off: bool,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.cli import main
+
+    if switched_off:
+        monkeypatch.setenv(ENV, "python")
+    (tmp_path / "gold.txt").write_text("Police arrest two men.\nStocks fall sharply on Monday.\n", encoding="utf-8")
+    (tmp_path / "sys.txt").write_text("Two men arrested by police.\nShares fell on Monday.\n", encoding="utf-8")
+    out = tmp_path / "runs"
+    assert main(["score", "-r", str(tmp_path / "gold.txt"), "-p", str(tmp_path / "sys.txt"),
+                 "--target", "headline", "-o", str(out), "-q"]) == 0
+    [directory] = [p for p in out.iterdir() if p.is_dir()]
+    results = json.loads((directory / "results.json").read_text(encoding="utf-8"))
+    recorded = results["environment"]["scoring_kernel"]
+    assert recorded["implementation"] == implementation() == ("python" if switched_off else recorded["implementation"])
+    assert (recorded.get("reason") is not None) == (recorded["implementation"] == "python")
+    assert "kernel" not in results["signature"] and "python" not in results["signature"]
