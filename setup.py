@@ -9,8 +9,10 @@ build an error.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -55,11 +57,22 @@ class OptionalBuildExt(build_ext):
              "runs instead, with identical numbers, only slower")
 
 
+def source_hash(folder: Path) -> str:
+    """The same digest as bench.kernel.source_hash: the built module carries it, so a
+    checkout whose kernel sources changed since the build is noticed at import."""
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.pyx"), *folder.glob("src/*.c"), *folder.glob("src/*.h")]):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def extensions() -> list[Extension]:
     if MODE == "0":
         return []
     sources = [f"{KERNEL}/_native.pyx"] + [f"{KERNEL}/src/{name}" for name in C_SOURCES]
-    kernel = Extension("bench.kernel._native", sources=sources, include_dirs=[f"{KERNEL}/src"])
+    built_from = source_hash(Path(__file__).resolve().parent / KERNEL)
+    kernel = Extension("bench.kernel._native", sources=sources, include_dirs=[f"{KERNEL}/src"],
+                       define_macros=[("KERNEL_SOURCE_HASH", f'"{built_from}"')])
     try:
         from Cython.Build import cythonize
 

@@ -329,3 +329,19 @@ def test_results_record_which_path_scored_but_the_signature_does_not(tmp_path: P
     assert recorded["implementation"] == implementation() == ("python" if switched_off else recorded["implementation"])
     assert (recorded.get("reason") is not None) == (recorded["implementation"] == "python")
     assert "kernel" not in results["signature"] and "python" not in results["signature"]
+
+
+def test_a_build_older_than_its_sources_is_never_run(tmp_path: Path) -> None:
+    import shutil
+
+    from bench.kernel import HERE, source_hash
+
+    copy = tmp_path / "kernel"
+    shutil.copytree(HERE, copy, ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__", "_native.c"))
+    before = source_hash(copy)
+    assert before == source_hash(HERE) and before is not None
+    (copy / "src" / "pairs.c").write_text((copy / "src" / "pairs.c").read_text() + "\n/* edited */\n")
+    assert source_hash(copy) != before
+    assert source_hash(tmp_path / "no-sources-here") is None  # an installed wheel: nothing to compare
+    if native() is not None:
+        assert native().SOURCE_HASH == before  # the module in use was built from these very sources

@@ -13,18 +13,41 @@ summarizers use it, it uses neither.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
+from pathlib import Path
 from types import ModuleType
 
 ENV = "HEADLINE_BENCH_KERNEL"
+HERE = Path(__file__).resolve().parent
 
-try:
-    _built: ModuleType | None = importlib.import_module(f"{__name__}._native")
-    _why = ""
-except ImportError as error:  # not built at install (no C compiler or Cython there), or for another Python
-    _built = None
-    _why = f"the compiled kernel is not installed ({error}; reinstall with a C compiler to build it)"
+
+def source_hash(folder: Path = HERE) -> str | None:
+    """Digest of the kernel's sources (setup.py builds it into the module), or None
+    where they are not shipped (an installed wheel)."""
+    paths = sorted([*folder.glob("*.pyx"), *folder.glob("src/*.c"), *folder.glob("src/*.h")])
+    if not paths:
+        return None
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _load() -> tuple[ModuleType | None, str]:
+    try:
+        module = importlib.import_module(f"{__name__}._native")
+    except ImportError as error:  # not built at install (no C compiler or Cython there), or for another Python
+        return None, f"the compiled kernel is not installed ({error}; reinstall with a C compiler to build it)"
+    expected = source_hash()
+    if expected is not None and getattr(module, "SOURCE_HASH", None) != expected:
+        # A checkout whose kernel sources changed since the last build: never run stale C.
+        return None, "the compiled kernel is older than its sources: rebuild it (pip install -e .)"
+    return module, ""
+
+
+_built, _why = _load()
 
 
 def native() -> ModuleType | None:

@@ -85,6 +85,15 @@ cdef extern from "src/sentences.h":
     int split_spans(const SplitRules *rules, object text, SpanBuf *out)
 
 
+cdef extern from *:
+    """
+    #ifndef KERNEL_SOURCE_HASH
+    #define KERNEL_SOURCE_HASH ""
+    #endif
+    """
+    const char *KERNEL_SOURCE_HASH
+
+SOURCE_HASH = KERNEL_SOURCE_HASH.decode("ascii")  # of the sources this was built from (setup.py)
 LINE_END = "\x00"  # bench.tokenizers.words.LINE_END: ends a line in words_by_line()
 _MISSING = object()
 _SCAN_MODES = {"rouge-score": 0, "classes": 1, "words": 2}
