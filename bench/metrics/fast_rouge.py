@@ -44,7 +44,6 @@ _summary_level_hits = summary_level_hits
 class FastRougeScorer:
     """Scores prediction/reference pairs; numbers identical to rouge-score's."""
 
-    backend = "fast"
     batched = True  # evaluate() scores all systems in one call
 
     def __init__(
