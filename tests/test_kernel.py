@@ -345,3 +345,16 @@ def test_a_build_older_than_its_sources_is_never_run(tmp_path: Path) -> None:
     assert source_hash(tmp_path / "no-sources-here") is None  # an installed wheel: nothing to compare
     if native() is not None:
         assert native().SOURCE_HASH == before  # the module in use was built from these very sources
+
+
+def test_cached_oracle_outputs_are_keyed_on_the_kernels_c_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.cache.keys import PredictionKeys
+    from bench.summarizers.oracle import OracleSummarizer
+
+    settings = {"name": "oracle", "type": "oracle"}
+    if native() is not None:
+        assert OracleSummarizer.cache_identity(OracleSummarizer.Settings(**settings)) == {"kernel": native().SOURCE_HASH}
+        compiled = PredictionKeys(OracleSummarizer, settings, 1).identity
+        monkeypatch.setenv(ENV, "python")
+        assert PredictionKeys(OracleSummarizer, settings, 1).identity != compiled
+    assert OracleSummarizer.cache_identity(OracleSummarizer.Settings(**settings)) == {}
