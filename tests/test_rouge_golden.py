@@ -96,7 +96,7 @@ def test_multiple_references(Scorer) -> None:
     with pytest.raises(TypeError):
         Scorer().score("x", "a single string is not a list of references")
     with pytest.raises(ValueError):
-        Scorer(["rouge3"])
+        Scorer(["rouge10"])
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ operations in the same order; only the bookkeeping is faster:
 - the pairs are scored by the compiled kernel (bench.kernel, C) where it was
   built at install, else by the pure-Python path (bench.metrics.rouge_python):
   the same numbers either way; ``implementation`` says which ran;
-- rougeN for any n, rougeL by bit-parallel LCS, rougeLsum by rouge-score's own
+- rouge1..rouge9, rougeL by bit-parallel LCS, rougeLsum by rouge-score's own
   summary-level union LCS (including which LCS its backtrack picks);
 - large batches use several CPU cores (forked workers, split by reference; the
   C path's workers share the stems they compute, bench.metrics.forked).
@@ -31,6 +31,7 @@ from bench.kernel.vocabulary import scan_mode
 from bench.metrics import forked
 from bench.metrics.rouge import ROUGE_TYPES, PairScores, check_scorer_arguments
 from bench.metrics.rouge_python import PythonRouge, combine, lcs_indices, summary_level_hits
+from bench.metrics.rouge_types import ngram_order
 from bench.tokenizers.words import WordTokenizer, make_tokenizer
 
 PARALLEL_MIN_PAIRS = 4000  # below this, forking costs more than it saves
@@ -161,15 +162,8 @@ class FastRougeScorer:
 
 def _layout(rouge_types: Sequence[str]) -> tuple[list[int], bool, bool, dict[str, int]]:
     """The kernel's column order (rougeN orders, then rougeL, then rougeLsum) and
-    each type's column in it. rougeN is rouge-score's ``rouge[0-9]$`` with n >= 1."""
-    orders: list[int] = []
-    for t in rouge_types:
-        if t not in ("rougeL", "rougeLsum"):
-            n = int(t[5:]) if t.startswith("rouge") and t[5:].isdigit() and len(t) == 6 else 0
-            if n < 1:
-                raise ValueError(f"unknown ROUGE type {t!r}")
-            if n not in orders:
-                orders.append(n)
+    each type's column in it."""
+    orders = [n for n in map(ngram_order, rouge_types) if n is not None]
     column = {f"rouge{n}": k for k, n in enumerate(orders)}
     want_l, want_lsum = "rougeL" in rouge_types, "rougeLsum" in rouge_types
     if want_l:
