@@ -171,6 +171,7 @@ def run_one(args: argparse.Namespace, tool: str, setting: str, cores: int, save:
 def statistics_seconds(data: Path, limit: int | None, repeats: int) -> dict:
     """Bootstrap CIs (every P/R/F column) of 5 systems plus the paired bootstrap tests on
     the 4 F1 columns, as a run computes them, on real scores; the median of ``repeats``."""
+    from bench.metrics import significance
     from bench.metrics.aggregate import aggregate_matrix
     from bench.metrics.fast_rouge import FastRougeScorer
     from bench.metrics.significance import paired_tests
@@ -185,6 +186,7 @@ def statistics_seconds(data: Path, limit: int | None, repeats: int) -> dict:
     f_columns = [c for c in columns if c.endswith(".f")]
     runs = []
     for _ in range(repeats):
+        significance._one_block.cache_clear()  # cold: a run draws the resample counts once per target
         started = time.perf_counter()
         for matrix in matrices.values():
             aggregate_matrix(matrix, columns, 1000, 1234)

@@ -358,3 +358,19 @@ def test_cached_oracle_outputs_are_keyed_on_the_kernels_c_sources(monkeypatch: p
         monkeypatch.setenv(ENV, "python")
         assert PredictionKeys(OracleSummarizer, settings, 1).identity != compiled
     assert OracleSummarizer.cache_identity(OracleSummarizer.Settings(**settings)) == {}
+
+
+# ----- the statistics ---------------------------------------------------------------
+def test_resample_counts_are_drawn_once_and_are_the_very_same_counts() -> None:
+    from bench.metrics import significance
+
+    significance._one_block.cache_clear()
+    matrix = np.random.default_rng(1).random((500, 4))
+    fresh = next(significance._draw_blocks(500, 200, 7))
+    first = significance.resampled_sums(matrix, 200, 7)
+    again = significance.resampled_sums(matrix, 200, 7)
+    assert np.array_equal(first, fresh @ matrix) and np.array_equal(first, again)
+    assert significance._one_block.cache_info().hits >= 1
+    with pytest.raises(ValueError):
+        significance._one_block(500, 200, 7)[0, 0] = 5.0  # shared: read-only
+    assert np.array_equal(significance.resample_counts(500, 200, 7), fresh)
