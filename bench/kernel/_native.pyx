@@ -40,7 +40,6 @@ cdef extern from "src/kernel.h":
     int wordtable_init(WordTable *t)
     void wordtable_free(WordTable *t)
     int32_t wordtable_intern(WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash)
-    int32_t wordtable_find(const WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash)
     uint64_t word_hash(const uint32_t *w, uint32_t n)
     int scan_rouge_score(WordTable *t, const void *data, int kind, size_t len, IntBuf *out)
     int scan_classes(WordTable *t, const void *data, int kind, size_t len, const uint8_t *classes, IntBuf *out)
@@ -70,8 +69,7 @@ cdef extern from "src/kernel.h":
     void combine_references(const double *flat, const int64_t *first, int64_t npred, int32_t ntypes, int rule,
                             double *out) nogil
     int64_t oracle_select(const int32_t *tok, const int64_t *starts, int64_t nsent, const int32_t *rtok,
-                          const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int32_t vocab,
-                          int64_t *chosen)
+                          const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int64_t *chosen)
 
 cdef extern from "src/sentences.h":
     ctypedef struct WordSet:
@@ -196,9 +194,6 @@ cdef class Corpus:
         return [[self.c.tok[i] for i in range(self.c.lines[l], self.c.lends[l])]
                 for l in range(self.c.lstart[k], self.c.lstart[k + 1])]
 
-    def lengths(self) -> list:
-        return [self.c.tstart[k + 1] - self.c.tstart[k] for k in range(self.c.ntexts)]
-
     cdef _check(self, Py_ssize_t k):
         if not 0 <= k < self.c.ntexts:
             raise IndexError(f"text {k} out of range (0..{self.c.ntexts - 1})")
@@ -305,12 +300,6 @@ cdef class Vocabulary:
         for token, k in self.token_ids.items():
             out[k] = token
         return out
-
-    def token(self, str word):
-        """The token id of a raw word already seen (-1: dropped), or None."""
-        cdef uint32_t n = self._code_points(word)
-        cdef int32_t found = wordtable_find(&self.table, self.cps, n, word_hash(self.cps, n))
-        return None if found < 0 or found >= self.normalized else self.word_token[found]
 
     def encode(self, texts: list) -> Corpus:
         """Token ids of every text (a list of str): ``corpus(scan(texts))`` with the
@@ -565,7 +554,7 @@ def oracle(Corpus corpus, Py_ssize_t first_sentence, Py_ssize_t nsentences, refs
             for k in range(b - a):
                 rtok[rstarts[r] + k] = corpus.c.tok[a + k]
         count = oracle_select(corpus.c.tok, corpus.c.tstart + first_sentence, nsentences, rtok, rstarts, nref,
-                              rule, max(limit, 0), corpus.c.vocab, chosen)
+                              rule, max(limit, 0), chosen)
         if count < 0:
             raise MemoryError()
         return [chosen[k] for k in range(count)]

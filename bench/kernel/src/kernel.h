@@ -48,8 +48,6 @@ int wordtable_init(WordTable *t);
 void wordtable_free(WordTable *t);
 /* The id of word w[0..n), added if new; -1 when out of memory. */
 int32_t wordtable_intern(WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash);
-/* The id of word w[0..n), or -1 if it was never added. */
-int32_t wordtable_find(const WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash);
 uint64_t word_hash(const uint32_t *w, uint32_t n);
 
 /* Tokenizer scans. ``kind`` is the text's bytes per code point (1, 2 or 4).
@@ -125,7 +123,8 @@ void unitable_free(UniTable *u);
 typedef struct {
     int32_t *slot;    /* vocab-sized: token -> mask index, -1 if absent */
     uint64_t *masks;  /* nmasks x words */
-    int32_t nmasks, cap_masks;
+    int32_t nmasks;
+    size_t cap_masks, cap_v;
     int32_t words;    /* 64-bit words per mask */
     const int32_t *seq;
     int64_t len;
@@ -178,7 +177,6 @@ double fmeasure(double precision, double recall);
  * (0: the highest, 1: the mean). Writes chosen indices in the order chosen; returns
  * how many, or -1 when out of memory. */
 int64_t oracle_select(const int32_t *tok, const int64_t *starts, int64_t nsent, const int32_t *rtok,
-                      const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int32_t vocab,
-                      int64_t *chosen);
+                      const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int64_t *chosen);
 
 #endif

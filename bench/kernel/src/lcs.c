@@ -29,33 +29,28 @@ void lcsref_free(LcsRef *r) {
 }
 
 int lcsref_set(LcsRef *r, const int32_t *seq, int64_t len) {
-    int32_t words = (int32_t)((len + 63) / 64);
+    size_t words = (size_t)((len + 63) / 64);
     if (words < 1) words = 1;
-    int32_t need = (int32_t)(len < 1 ? 1 : len); /* at most one mask per token */
-    if ((int64_t)need * words > (int64_t)r->cap_masks) {
-        free(r->masks);
-        r->cap_masks = need * words;
-        r->masks = malloc((size_t)r->cap_masks * sizeof(uint64_t));
-        free(r->v);
-        r->v = malloc((size_t)words * sizeof(uint64_t));
-        if (!r->masks || !r->v) {
-            r->cap_masks = 0;
-            return -1;
-        }
-    }
-    r->words = words;
+    r->words = (int32_t)words;
     r->seq = seq;
     r->len = len;
     r->nmasks = 0;
-    for (int64_t i = 0; i < len; i++) {
-        int32_t t = seq[i];
-        int32_t s = r->slot[t];
-        if (s < 0) {
-            s = r->slot[t] = r->nmasks++;
-            memset(r->masks + (size_t)s * words, 0, (size_t)words * sizeof(uint64_t));
-        }
-        r->masks[(size_t)s * words + i / 64] |= 1ULL << (i % 64);
+    /* One mask per distinct token (not per position: a long text repeats its words). */
+    for (int64_t i = 0; i < len; i++)
+        if (r->slot[seq[i]] < 0) r->slot[seq[i]] = r->nmasks++;
+    size_t need = (size_t)(r->nmasks ? r->nmasks : 1) * words;
+    if (need > r->cap_masks || words > r->cap_v) {
+        free(r->masks);
+        free(r->v);
+        r->masks = malloc(need * sizeof(uint64_t));
+        r->v = malloc(words * sizeof(uint64_t));
+        r->cap_masks = r->masks ? need : 0;
+        r->cap_v = r->v ? words : 0;
+        if (!r->masks || !r->v) return -1;
     }
+    memset(r->masks, 0, (size_t)r->nmasks * words * sizeof(uint64_t));
+    for (int64_t i = 0; i < len; i++)
+        r->masks[(size_t)r->slot[seq[i]] * words + (size_t)(i / 64)] |= 1ULL << (i % 64);
     return 0;
 }
 

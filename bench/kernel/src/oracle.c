@@ -15,9 +15,7 @@ static double overlap_f1(GramTable *table, const int32_t *seq, int64_t len, int3
 }
 
 int64_t oracle_select(const int32_t *tok, const int64_t *starts, int64_t nsent, const int32_t *rtok,
-                      const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int32_t vocab,
-                      int64_t *chosen) {
-    (void)vocab;
+                      const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int64_t *chosen) {
     int64_t count = -1;
     GramTable *tables = calloc((size_t)(nref > 0 ? nref : 1) * 2, sizeof(GramTable));
     int32_t *seq = malloc((size_t)(starts[nsent] - starts[0] + 1) * sizeof(int32_t));

@@ -100,11 +100,6 @@ static inline int32_t probe(const WordTable *t, const uint32_t *w, uint32_t n, u
     }
 }
 
-int32_t wordtable_find(const WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash) {
-    size_t slot;
-    return probe(t, w, n, hash, &slot);
-}
-
 int32_t wordtable_intern(WordTable *t, const uint32_t *w, uint32_t n, uint64_t hash) {
     size_t s = 0;
     int32_t found = probe(t, w, n, hash, &s);
