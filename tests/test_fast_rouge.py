@@ -10,7 +10,9 @@ import pytest
 from rouge_score import rouge_scorer
 
 from bench.kernel import implementation as kernel_implementation
-from bench.metrics.fast_rouge import FastRougeScorer, _lcs_indices, _summary_level_hits
+from bench.metrics.fast_rouge import FastRougeScorer
+from bench.metrics.rouge_python import lcs_indices as _lcs_indices
+from bench.metrics.rouge_python import summary_level_hits as _summary_level_hits
 from bench.metrics.rouge import ROUGE_TYPES, RougeScorer, sentence_lines
 from bench.tokenizers.words import RougeScoreTokenizer
 

@@ -31,16 +31,12 @@ from bench.kernel.texts import index_texts
 from bench.kernel.vocabulary import scan_mode
 from bench.metrics import forked
 from bench.metrics.rouge import ROUGE_TYPES, PairScores, check_scorer_arguments
-from bench.metrics.rouge_python import PythonRouge, combine, lcs_indices, summary_level_hits
+from bench.metrics.rouge_python import PythonRouge, combine
 from bench.metrics.rouge_types import ngram_order
 from bench.tokenizers.words import WordTokenizer, make_tokenizer
 
 PARALLEL_MIN_PAIRS = 4000  # below this, forking costs more than it saves
 IMPLEMENTATIONS = ("auto", "c", "python")
-
-# Kept for callers of the earlier module layout.
-_lcs_indices = lcs_indices
-_summary_level_hits = summary_level_hits
 
 
 class FastRougeScorer:

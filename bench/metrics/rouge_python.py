@@ -52,7 +52,7 @@ class PythonRouge:
             hits = lcs.copy()
             for k, (p, r) in enumerate(zip(pred_tid.tolist(), ref_tid.tolist())):
                 if p in sentences or r in sentences:
-                    hits[k] = _summary_level_hits(_lines(sentences, tokens, r), _lines(sentences, tokens, p))
+                    hits[k] = summary_level_hits(_lines(sentences, tokens, r), _lines(sentences, tokens, p))
             columns.append(_lcs_prf(hits, lengths[pred_tid], lengths[ref_tid]))
         if not columns:
             return np.zeros((len(pred_tid), 0, 3))
@@ -251,7 +251,7 @@ def lcs_indices(ref: list[int], can: list[int]) -> list[int]:
     return picked[::-1]
 
 
-def _summary_level_hits(ref_sents: list[list[int]], can_sents: list[list[int]]) -> int:
+def summary_level_hits(ref_sents: list[list[int]], can_sents: list[list[int]]) -> int:
     """rouge-score's ``_summary_level_lcs`` hit count (union LCS, each token counted
     at most as often as it occurs on both sides)."""
     if not ref_sents or not can_sents:
@@ -272,8 +272,6 @@ def _summary_level_hits(ref_sents: list[list[int]], can_sents: list[list[int]]) 
                 ref_counts[token] -= 1
     return hits
 
-
-summary_level_hits = _summary_level_hits
 
 
 # ----- several references -----------------------------------------------------
