@@ -374,3 +374,72 @@ def test_resample_counts_are_drawn_once_and_are_the_very_same_counts() -> None:
     with pytest.raises(ValueError):
         significance._one_block(500, 200, 7)[0, 0] = 5.0  # shared: read-only
     assert np.array_equal(significance.resample_counts(500, 200, 7), fresh)
+
+
+def _greedy_oracle(tokens: list[list[str]], references: list[list[str]], rule: str, limit: int) -> list[int]:
+    """The oracle's Python loop with several references (max or statistics.fmean of the
+    per-reference objective), as the reference for the compiled loop."""
+    from collections import Counter
+    from statistics import fmean
+
+    def grams(seq: list[str], n: int) -> Counter:
+        return Counter(tuple(seq[i:i + n]) for i in range(len(seq) - n + 1))
+
+    def f1(candidate: Counter, reference: Counter) -> float:
+        overlap = sum((candidate & reference).values())
+        if not overlap:
+            return 0.0
+        precision, recall = overlap / sum(candidate.values()), overlap / sum(reference.values())
+        return 2 * precision * recall / (precision + recall)
+
+    ref_grams = [(grams(r, 1), grams(r, 2)) for r in references]
+    combine = max if rule == "max" else fmean
+    chosen: list[int] = []
+    best = 0.0
+    while len(chosen) < limit:
+        candidate, candidate_score = None, best
+        for i in range(len(tokens)):
+            if i in chosen:
+                continue
+            picked = [t for j in sorted(chosen + [i]) for t in tokens[j]]
+            mine = (grams(picked, 1), grams(picked, 2))
+            score = combine([(f1(mine[0], one) + f1(mine[1], two)) / 2 for one, two in ref_grams])
+            if score > candidate_score:
+                candidate, candidate_score = i, score
+        if candidate is None:
+            break
+        chosen.append(candidate)
+        best = candidate_score
+    return chosen
+
+
+@needs_kernel
+@pytest.mark.parametrize("rule", ["max", "mean"])
+def test_compiled_oracle_loop_combines_several_references_as_python_does(shared_data: Path, rule: str) -> None:
+    rows = [json.loads(line) for line in (shared_data / "bbc_2004_2005.jsonl").read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(31)
+    tokenizer = RougeScoreTokenizer(use_stemmer=True)
+    vocabulary = make_vocabulary(tokenizer)
+    kernel = native()
+    for row in rng.sample(rows, 150):
+        body = python_sentences.split_sentences(row["body"])
+        references = [row["headline"], row["standfirst"]] + rng.sample(body, min(len(body), rng.randrange(0, 3)))
+        corpus = vocabulary.encode(references + body)
+        got = kernel.oracle(corpus, len(references), len(body), list(range(len(references))),
+                            0 if rule == "max" else 1, 3)
+        expected = _greedy_oracle([tokenizer.tokenize(s) for s in body], [tokenizer.tokenize(r) for r in references],
+                                  rule, 3)
+        assert got == expected, row["id"]
+
+
+@needs_kernel
+def test_the_kernels_exact_sum_is_math_fsum() -> None:
+    import math
+
+    rng = random.Random(41)
+    cases = [[1e-16, 1.0, 1e16], [0.1] * 10, [0.7, 0.1, 0.2], [1.0, -1.0, 1e-300]]
+    cases += [[rng.random() * 10 ** rng.randrange(-20, 20) * rng.choice([1, -1]) for _ in range(rng.randrange(1, 9))]
+              for _ in range(20_000)]
+    for values in cases:
+        assert native().fsum(values) == math.fsum(values), values
+    assert sum([0.1] * 10) != math.fsum([0.1] * 10)  # a running sum would not do

@@ -7,6 +7,8 @@ and once per text the tokenizer must prepare (``str.lower`` where rouge-score's
 tokenizer needs it, NFKC and case folding for the unicode tokenizer).
 """
 
+import array
+
 from cpython.dict cimport PyDict_GetItemWithError
 from cpython.long cimport PyLong_AsLong
 from cpython.ref cimport PyObject
@@ -68,6 +70,7 @@ cdef extern from "src/kernel.h":
                     int64_t lo, int64_t hi, double *out) nogil
     void combine_references(const double *flat, const int64_t *first, int64_t npred, int32_t ntypes, int rule,
                             double *out) nogil
+    double exact_sum(const double *values, int64_t count, double *partials)
     int64_t oracle_select(const int32_t *tok, const int64_t *starts, int64_t nsent, const int32_t *rtok,
                           const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int64_t *chosen)
 
@@ -562,6 +565,19 @@ def oracle(Corpus corpus, Py_ssize_t first_sentence, Py_ssize_t nsentences, refs
         free(rtok)
         free(rstarts)
         free(chosen)
+
+
+def fsum(values) -> float:
+    """math.fsum of finite floats, as the oracle's loop computes it (checked against math.fsum)."""
+    cdef double[::1] data = array.array("d", values) if len(values) else array.array("d", [0.0])
+    cdef Py_ssize_t n = len(values)
+    cdef double *partials = <double *>malloc((n + 1) * sizeof(double))
+    if partials == NULL:
+        raise MemoryError()
+    try:
+        return exact_sum(&data[0], n, partials) if n else 0.0
+    finally:
+        free(partials)
 
 
 cdef class SentenceSplitter:

@@ -169,13 +169,16 @@ void combine_references(const double *flat, const int64_t *first, int64_t npred,
 double fmeasure(double precision, double recall);
 
 /* ---- the greedy oracle ---------------------------------------------------- */
+/* math.fsum of values[0..count) for finite values; partials: scratch of count doubles. */
+double exact_sum(const double *values, int64_t count, double *partials);
+
 /* Sentences s (tokens tok[starts[s] .. starts[s+1])), references r (tokens
  * rtok[rstarts[r] .. rstarts[r+1])). Greedily adds the sentence that most raises
  * the mean over n = 1, 2 of the F1 of the chosen sentences (joined in body order)
  * against the reference(s), while the score rises and fewer than ``limit`` are
  * chosen. With several references the score per candidate is combined by ``rule``
- * (0: the highest, 1: the mean). Writes chosen indices in the order chosen; returns
- * how many, or -1 when out of memory. */
+ * (0: max(), 1: statistics.fmean(), an exactly rounded sum over the count). Writes
+ * chosen indices in the order chosen; returns how many, or -1 when out of memory. */
 int64_t oracle_select(const int32_t *tok, const int64_t *starts, int64_t nsent, const int32_t *rtok,
                       const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int64_t *chosen);
 

@@ -1,9 +1,54 @@
 /* The greedy extractive oracle's selection loop (see kernel.h and
  * bench/summarizers/oracle.py, whose Python loop this replays operation for operation). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel.h"
+
+/* math.fsum (CPython's Shewchuk summation, finite inputs): statistics.fmean(xs) is
+ * fsum(xs) / len(xs), exactly rounded, which a plain running sum is not. */
+double exact_sum(const double *values, int64_t count, double *partials) {
+    int64_t n = 0;
+    for (int64_t k = 0; k < count; k++) {
+        double x = values[k];
+        int64_t i = 0;
+        for (int64_t j = 0; j < n; j++) {
+            double y = partials[j];
+            if (fabs(x) < fabs(y)) {
+                double t = x;
+                x = y;
+                y = t;
+            }
+            double hi = x + y;
+            double yr = hi - x;
+            double lo = y - yr;
+            if (lo != 0.0) partials[i++] = lo;
+            x = hi;
+        }
+        n = i;
+        if (x != 0.0) partials[n++] = x;
+    }
+    double hi = 0.0, lo = 0.0;
+    if (n > 0) {
+        hi = partials[--n];
+        while (n > 0) {
+            double x = hi, y = partials[--n];
+            hi = x + y;
+            double yr = hi - x;
+            lo = y - yr;
+            if (lo != 0.0) break;
+        }
+        /* half-even rounding across several partials, as CPython does */
+        if (n > 0 && ((lo < 0.0 && partials[n - 1] < 0.0) || (lo > 0.0 && partials[n - 1] > 0.0))) {
+            double y = lo * 2.0;
+            double x = hi + y;
+            double yr = x - hi;
+            if (y == yr) hi = x;
+        }
+    }
+    return hi;
+}
 
 /* oracle.py's _f1: clipped n-gram overlap F1 of the candidate against one reference. */
 static double overlap_f1(GramTable *table, const int32_t *seq, int64_t len, int32_t stamp) {
@@ -18,9 +63,10 @@ int64_t oracle_select(const int32_t *tok, const int64_t *starts, int64_t nsent, 
                       const int64_t *rstarts, int64_t nref, int rule, int64_t limit, int64_t *chosen) {
     int64_t count = -1;
     GramTable *tables = calloc((size_t)(nref > 0 ? nref : 1) * 2, sizeof(GramTable));
+    double *scores = malloc((size_t)(nref > 0 ? nref : 1) * 2 * sizeof(double)); /* and fsum's partials */
     int32_t *seq = malloc((size_t)(starts[nsent] - starts[0] + 1) * sizeof(int32_t));
     char *taken = calloc((size_t)(nsent > 0 ? nsent : 1), 1);
-    if (!tables || !seq || !taken) goto done;
+    if (!tables || !seq || !taken || !scores) goto done;
     for (int64_t r = 0; r < nref; r++) {
         const int32_t *ref = rtok + rstarts[r];
         int64_t len = rstarts[r + 1] - rstarts[r];
@@ -45,14 +91,13 @@ int64_t oracle_select(const int32_t *tok, const int64_t *starts, int64_t nsent, 
             }
             double score = 0.0;
             for (int64_t r = 0; r < nref; r++) {
-                double one = (overlap_f1(&tables[2 * r], seq, len, stamp) +
-                              overlap_f1(&tables[2 * r + 1], seq, len, stamp + 1)) /
-                             2.0;
+                scores[r] = (overlap_f1(&tables[2 * r], seq, len, stamp) +
+                             overlap_f1(&tables[2 * r + 1], seq, len, stamp + 1)) /
+                            2.0;
                 stamp += 2;
-                if (rule == 0) score = (r == 0 || one > score) ? one : score;
-                else score += one;
+                if (rule == 0 && (r == 0 || scores[r] > score)) score = scores[r]; /* max() */
             }
-            if (rule == 1 && nref > 0) score /= (double)nref;
+            if (rule == 1 && nref > 0) score = exact_sum(scores, nref, scores + nref) / (double)nref; /* fmean() */
             if (score > candidate_score) {
                 candidate = i;
                 candidate_score = score;
@@ -68,6 +113,7 @@ done:
     if (tables)
         for (int64_t r = 0; r < 2 * nref; r++) gramtable_free(&tables[r]);
     free(tables);
+    free(scores);
     free(seq);
     free(taken);
     return count;
