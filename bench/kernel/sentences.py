@@ -29,11 +29,12 @@ def compiled_splitter() -> Any | None:
     """The C splitter, or None where the kernel is off or the rules are not the ones it implements."""
     if native() is None or not rules_match():
         return None
-    return _splitter()
+    lists = (rules.TITLES, rules.BEFORE_NUMBERS, rules.OTHER_ABBREVIATIONS, rules.SENTENCE_STARTERS)
+    return _splitter(tuple((id(words), len(words)) for words in lists))  # made again if a list changes
 
 
-@lru_cache(maxsize=1)
-def _splitter() -> Any:
+@lru_cache(maxsize=2)
+def _splitter(lists: tuple) -> Any:
     return native().SentenceSplitter(
         sorted(rules.TITLES), sorted(rules.BEFORE_NUMBERS), sorted(rules.OTHER_ABBREVIATIONS),
         sorted(rules.SENTENCE_STARTERS),
