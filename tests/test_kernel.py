@@ -443,3 +443,17 @@ def test_the_kernels_exact_sum_is_math_fsum() -> None:
     for values in cases:
         assert native().fsum(values) == math.fsum(values), values
     assert sum([0.1] * 10) != math.fsum([0.1] * 10)  # a running sum would not do
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_texts_that_are_not_str_are_refused_the_same_way_on_any_number_of_cores(workers: int,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.metrics.fast_rouge as fast_rouge
+
+    monkeypatch.setattr(fast_rouge, "PARALLEL_MIN_PAIRS", 10)
+    with pytest.raises(TypeError, match="str"):
+        FastRougeScorer(workers=workers).score_arrays(["a headline"] * 20, [[b"bytes, not text"]] * 20)
+    import numpy
+
+    ok = FastRougeScorer(workers=workers).score_arrays([numpy.str_("a cat sat")] * 20, [["the cat sat"]] * 20)
+    assert ok["rouge1"][0, 2] == pytest.approx(2 / 3)

@@ -139,7 +139,7 @@ def index_texts(list preds, list refs, Py_ssize_t parts=1, Py_ssize_t part=0):
 
 cdef bint _is_ascii_alnum(object token):
     """Whether re.match(r"^[a-z0-9]+$", token) matches ($ also before a final newline)."""
-    if type(token) is not str or not token.isascii():
+    if not isinstance(token, str) or not token.isascii():
         return False
     cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(token)
     cdef int kind = PyUnicode_KIND(token)

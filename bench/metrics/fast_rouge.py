@@ -124,6 +124,8 @@ class FastRougeScorer:
         parallel = self.workers >= 2 and len(preds) >= PARALLEL_MIN_PAIRS and forked.can_fork()
         if not parallel:
             return self._score_serial(preds, refs)
+        if not all(issubclass(kind, str) for kind in set(map(type, preds)) | set(map(type, refs))):
+            raise TypeError("predictions and references must be str")  # here, not as a worker's failure
         if self.implementation == "c":
             return self._pairs.score_forked(preds, refs, self._prepare, self.orders, self.want_l,
                                             self.want_lsum, self.workers)
