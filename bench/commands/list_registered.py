@@ -22,15 +22,15 @@ def main(args: argparse.Namespace) -> int:
         except Exception as err:  # a broken plugin must not hide the others
             about = f"(cannot load: {err})"
         print(f"  {name:<14} {about}  <{origin}>")
+    from bench.data.formats import format_classes
+    from bench.data.tasks import task_listing
+
     print("dataset formats:")
-    for name, about in (
-        ("seeds", "folder of .txt articles: headline, standfirst, body lines"),
-        ("json", "JSON Lines file (.jsonl), one article per line"),
-        ("csv", "CSV file with a header row"),
-        ("parquet", "Parquet file"),
-        ("hf", "hf:NAME[:CONFIG] dataset on the Hugging Face Hub, with dataset.split"),
-    ):
-        print(f"  {name:<14} {about}")
+    for name, cls in format_classes().items():
+        print(f"  {name:<14} {cls.description}")
+    print("tasks (dataset: {task: NAME}, or bench run --task NAME):")
+    for name, about in task_listing():
+        print(f"  {name:<26} {about}")
     print("metrics:")
     for name in ROUGE_TYPES:
         print(f"  {name:<14} precision, recall, F1")

@@ -157,7 +157,7 @@ def run(
             write_jsonl(directory.predictions_path, canonical_predictions(systems))
 
             scoring_started = time.perf_counter()
-            references = {f"{t}\t{a.id}": [a.reference(t)] for a in dataset.articles for t in config.targets}
+            references = {f"{t}\t{a.id}": a.references(t) for a in dataset.articles for t in config.targets}
             total = sum(len(s.ids) for s in systems)
             with tqdm(total=total, desc="scoring", unit="pair", disable=not show_progress) as bar:
                 score_rows, targets = evaluate(config.scoring, config.seed, references, systems, progress=bar,

@@ -4,12 +4,15 @@ An upper bound for extractive systems, not a system: it reads the reference,
 so it declares ``is_oracle`` and is flagged as an oracle wherever it is shown.
 Greedy selection in the manner of Nallapati et al. (2017): add the sentence
 that most raises the mean of ROUGE-1 and ROUGE-2 F1, stop when nothing does.
+With several references the objective combines them as ``multiref`` says (the
+rule scoring uses, so the oracle stays an upper bound under it).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from statistics import fmean
+from typing import Literal, Sequence
 
 from pydantic import Field
 
@@ -21,6 +24,8 @@ from bench.tokenizers.words import RougeScoreTokenizer
 
 class OracleSettings(SummarizerSettings):
     max_sentences: PerTargetCount = Field(default_factory=lambda: {"headline": 1, "standfirst": 2})
+    # How several references combine in the objective: as scoring.multiref combines their scores.
+    multiref: Literal["max", "mean"] = "max"
 
     _spell_out = per_target_fields("max_sentences")
 
@@ -36,13 +41,16 @@ class OracleSummarizer(Summarizer):
 
     def summarize(self, articles: Sequence[Article], target: str) -> list[str]:
         limit = for_target(self.settings.max_sentences, target)
-        return [self._select(article, article.reference(target), limit) for article in articles]
+        return [self._select(article, article.references(target) or ("",), limit) for article in articles]
 
-    def _select(self, article: Article, reference: str, limit: int) -> str:
+    def _select(self, article: Article, references: Sequence[str], limit: int) -> str:
         sentences = body_sentences(article)
         tokens = [self._tokenizer.tokenize(s) for s in sentences]
-        ref_tokens = self._tokenizer.tokenize(reference)
-        ref_grams = (_ngrams(ref_tokens, 1), _ngrams(ref_tokens, 2))
+        ref_grams = []
+        for reference in references:
+            ref_tokens = self._tokenizer.tokenize(reference)
+            ref_grams.append((_ngrams(ref_tokens, 1), _ngrams(ref_tokens, 2)))
+        combine = max if self.settings.multiref == "max" else fmean
         chosen: list[int] = []
         best = 0.0
         while len(chosen) < limit:
@@ -51,7 +59,8 @@ class OracleSummarizer(Summarizer):
                 if i in chosen:
                     continue
                 picked = [t for j in sorted(chosen + [i]) for t in tokens[j]]
-                score = (_f1(_ngrams(picked, 1), ref_grams[0]) + _f1(_ngrams(picked, 2), ref_grams[1])) / 2
+                grams = (_ngrams(picked, 1), _ngrams(picked, 2))
+                score = combine([(_f1(grams[0], one) + _f1(grams[1], two)) / 2 for one, two in ref_grams])
                 if score > candidate_score:
                     candidate, candidate_score = i, score
             if candidate is None:

@@ -1,0 +1,114 @@
+"""Dataset formats, chosen from a registry: a format is one module.
+
+Every module of this package that registers a ``DatasetFormat`` subclass with
+``@register_format`` is a format, found without a list to edit; a third-party
+package adds one through the ``bench.dataset_formats`` entry-point group. A
+format only turns a source into an Arrow table holding the columns asked for;
+``bench.data.columns`` then turns rows into checked articles the same way for
+every format, so a check or a message never differs between formats.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, ClassVar, Literal
+
+from bench.errors import DataError, UnknownNameError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from bench.config import DatasetConfig
+
+ENTRY_POINT_GROUP = "bench.dataset_formats"
+# What a column is read for: an id, one text (the body), or references (one text or a list).
+Role = Literal["id", "text", "references"]
+
+
+@dataclass
+class RawTable:
+    """A source read by a format: the asked-for columns as Arrow, and what messages need."""
+
+    table: "pa.Table"
+    columns: list[str]  # every column the source has, in its own order
+    label: str  # how messages name the source
+    # Row index -> "file:line" where the format knows lines (JSON Lines), for messages.
+    line_of: Callable[[int], str] | None = field(default=None)
+
+    def where(self, index: int) -> str:
+        return self.line_of(index) if self.line_of is not None else self.label
+
+
+class DatasetFormat(ABC):
+    """One way of reading articles. Subclasses set ``name``, ``description`` and,
+    to be picked by file name, ``suffixes``; ``read`` returns a ``RawTable``."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    # Formats that claim a source by more than its suffix (a folder, a prefix) are asked first.
+    priority: ClassVar[int] = 0
+
+    @classmethod
+    def claims(cls, source: str) -> bool:
+        """Whether ``dataset.format: auto`` should read ``source`` with this format."""
+        return Path(source).suffix.lower() in cls.suffixes
+
+    @abstractmethod
+    def read(self, source: str, config: "DatasetConfig", wanted: dict[str, Role]) -> RawTable:
+        """Read ``source``. ``wanted`` maps the columns the field mapping may use to
+        what they are read for; a format may return only those that exist."""
+
+
+_registered: dict[str, type[DatasetFormat]] = {}
+_discovered = False
+
+
+def register_format(cls: type[DatasetFormat]) -> type[DatasetFormat]:
+    """Class decorator: make a format available under ``cls.name``."""
+    _registered[cls.name] = cls
+    return cls
+
+
+def format_classes() -> dict[str, type[DatasetFormat]]:
+    """Every format: this package's modules, then entry points (which may replace none)."""
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        for module in pkgutil.iter_modules(__path__):
+            if not module.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{module.name}")
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if ep.name not in _registered:
+                cls = ep.load()
+                if not (isinstance(cls, type) and issubclass(cls, DatasetFormat)):
+                    raise TypeError(f"entry point {ep.value} for format {ep.name!r} is not a DatasetFormat")
+                _registered.setdefault(cls.name, cls)
+    return dict(sorted(_registered.items()))
+
+
+def format_names() -> list[str]:
+    return list(format_classes())
+
+
+def get_format(name: str) -> DatasetFormat:
+    classes = format_classes()
+    if name not in classes:
+        raise UnknownNameError(f"unknown dataset format {name!r}; registered formats: {', '.join(classes)}")
+    return classes[name]()
+
+
+def detect_format(source: str) -> str:
+    """The format that claims ``source`` (``dataset.format: auto``)."""
+    for name, cls in sorted(format_classes().items(), key=lambda item: -item[1].priority):
+        if cls.claims(source):
+            return name
+    raise DataError(
+        f"{source}: cannot tell the format from the file name; use .jsonl, .csv, .parquet, "
+        "a seeds folder, hf:NAME, or set dataset.format"
+    )
