@@ -79,6 +79,10 @@ def read_references(paths: list[Path], target: str) -> tuple[list[str], dict[str
                 found[row["id"]] = _reference_texts(row, path, number, target)
         else:
             found = {str(k): [line] for k, line in enumerate(_read_lines(path), start=1)}
+            blank = next((k for k, texts in found.items() if not texts[0].strip()), None)
+            if blank is not None:  # scoring against nothing would count as a real zero
+                raise DataError(f"{path}:{blank}: empty reference; every line must hold a reference "
+                                "(fill it in, or remove that line from the references and every predictions file)")
         if ids is None:
             ids = list(found)
         elif set(found) != set(ids):
@@ -219,7 +223,10 @@ def _reference_texts(row: dict[str, Any], path: Path, number: int, target: str) 
     for field in ("references", "reference", target):
         value = row.get(field)
         if isinstance(value, str):
-            return [value]
+            value = [value]
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            if not all(v.strip() for v in value):
+                raise DataError(f"{path}:{number}: empty {field!r}; every article needs a real reference "
+                                "(fill it in, or remove the article from the references and predictions)")
             return value
     raise DataError(f"{path}:{number}: needs a 'reference' string, a 'references' list or a '{target}' field")

@@ -6,8 +6,8 @@ that is not scored is kept when its column is there (it is part of what the
 articles are, so of the fingerprint) and ignored otherwise. A target may have
 several references: a column of lists, several columns, or both.
 
-Rows are converted batch by batch from Arrow, so the rows are never held twice
-as Python objects. Nothing is changed silently: ids keep the text written, and
+Rows are converted batch by batch from Arrow record batches, so the rows are
+never held twice as Python objects (nor whole as Arrow, for JSON Lines). Nothing is changed silently: ids keep the text written, and
 every article or reference left out is counted and said in a note.
 """
 
@@ -89,7 +89,7 @@ def plan_columns(raw: RawTable, mapping: dict[str, str | list[str]], targets: Se
 
 def check_types(raw: RawTable, plan: ColumnPlan, targets: Sequence[str], notes: list[str]) -> ColumnPlan:
     """Refuse a scored column that does not hold text; leave out an unscored one, with a note."""
-    schema = raw.table.schema
+    schema = raw.schema
     if plan.id is not None and _kind(schema.field(plan.id).type) not in ("text", "whole"):
         raise DataError(f"{raw.label}: column {plan.id!r} (the ids) holds {schema.field(plan.id).type} values; "
                         "an id must be text or a whole number")
@@ -127,9 +127,9 @@ def table_to_articles(raw: RawTable, config: DatasetConfig, targets: Sequence[st
     """Every row as an ``Article``, checked; see the module docstring for the rules."""
     notes: list[str] = []
     plan = check_types(raw, plan_columns(raw, config.fields, targets), targets, notes)  # the body column is there
-    if raw.table.num_rows == 0:
+    if raw.num_rows == 0:
         raise DataError(f"{raw.label}: no articles found; check the file or split")
-    conversion = Conversion(articles=[], total_rows=raw.table.num_rows, notes=notes)
+    conversion = Conversion(articles=[], total_rows=raw.num_rows, notes=notes)
     seen: dict[str, int] = {}
     dropped: Counter = Counter()
     for index, row in _rows(raw, plan):
@@ -160,7 +160,7 @@ def _rows(raw: RawTable, plan: ColumnPlan) -> Iterator[tuple[int, dict[str, Any]
     names = list(dict.fromkeys([*([plan.id] if plan.id else []), plan.body,
                                 *(c for cols in plan.references.values() for c in cols)]))
     index = 0
-    for batch in raw.table.select(names).to_batches(max_chunksize=BATCH_ROWS):
+    for batch in raw.batches(names, BATCH_ROWS):
         columns = {name: batch.column(name).to_pylist() for name in names}
         for offset in range(batch.num_rows):
             yield index, {name: values[offset] for name, values in columns.items()}

@@ -65,7 +65,8 @@ def load_dataset_from_config(config: DatasetConfig, targets: Sequence[str], seed
     fmt = config.format if config.format != "auto" else detect_format(config.source)
     raw = get_format(fmt).read(config.source, config, wanted_columns(config.fields))
     conversion = table_to_articles(raw, config, targets)
-    del raw  # the Arrow table: the articles now hold the text
+    del raw
+    _release_arrow_memory()
     articles = conversion.articles
     subset_seed = None
     if config.limit is not None and config.limit < len(articles):
@@ -87,6 +88,13 @@ def load_dataset_from_config(config: DatasetConfig, targets: Sequence[str], seed
         ids_numbered=conversion.ids_numbered,
         notes=conversion.notes,
     )
+
+
+def _release_arrow_memory() -> None:
+    """Give the batches' memory back: Arrow's allocator keeps freed memory for reuse."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def reference_counts(articles: list[Article], targets: Sequence[str]) -> dict[str, dict[int, int]]:

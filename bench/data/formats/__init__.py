@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Literal
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Literal
 
 from bench.errors import DataError, UnknownNameError
 
@@ -32,13 +32,23 @@ Role = Literal["id", "text", "references"]
 
 @dataclass
 class RawTable:
-    """A source read by a format: the asked-for columns as Arrow, and what messages need."""
+    """A source read by a format: the asked-for columns, streamed as Arrow record
+    batches (so a large source is never held whole), and what messages need."""
 
-    table: "pa.Table"
+    schema: "pa.Schema"  # of the columns the format returns
+    num_rows: int
     columns: list[str]  # every column the source has, in its own order
     label: str  # how messages name the source
+    # The named columns, batch by batch, in row order.
+    batches: Callable[[list[str], int], Iterable["pa.RecordBatch"]]
     # Row index -> "file:line" where the format knows lines (JSON Lines), for messages.
     line_of: Callable[[int], str] | None = field(default=None)
+
+    @classmethod
+    def from_table(cls, table: "pa.Table", columns: list[str], label: str) -> "RawTable":
+        """A whole Arrow table (memory-mapped by ``datasets``, or small)."""
+        return cls(schema=table.schema, num_rows=table.num_rows, columns=columns, label=label,
+                   batches=lambda names, size: table.select(names).to_batches(max_chunksize=size))
 
     def where(self, index: int) -> str:
         return self.line_of(index) if self.line_of is not None else self.label

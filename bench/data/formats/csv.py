@@ -34,4 +34,4 @@ class CsvFormat(DatasetFormat):
         features = datasets.Features({name: datasets.Value("string") for name in header})
         # na_filter off: an empty cell is "", and "NA", "null", "N/A" stay the text they are.
         table = load_with_datasets("csv", path, features=features, na_filter=False)
-        return RawTable(table=table.select([n for n in wanted if n in header]), columns=header, label=str(path))
+        return RawTable.from_table(table.select([n for n in wanted if n in header]), header, str(path))

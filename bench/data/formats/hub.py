@@ -42,4 +42,4 @@ class HubFormat(DatasetFormat):
             ) from None
         table = arrow_table(loaded)
         columns = list(table.column_names)
-        return RawTable(table=table.select([n for n in wanted if n in columns]), columns=columns, label=source)
+        return RawTable.from_table(table.select([n for n in wanted if n in columns]), columns, source)

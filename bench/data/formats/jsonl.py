@@ -3,8 +3,11 @@
 Read with Python's own JSON parser, not ``datasets``' JSON builder: that one
 guesses column types with pyarrow, which turns an id such as "2019-01-01" into
 a timestamp and back into "2019-01-01 00:00:00". Here every value keeps the text
-written, each line is checked as it is read (so an error names its line), and
-the columns go into an Arrow table batch by batch, never as a list of dicts.
+written and each line is checked as it is read, so an error names its line.
+
+Two passes, so memory does not grow with the file: the first checks every line
+and learns the columns; the second streams the asked-for columns as Arrow
+record batches straight into articles. Nothing holds the whole file.
 """
 
 from __future__ import annotations
@@ -19,9 +22,6 @@ from bench.data.formats import DatasetFormat, RawTable, Role, register_format
 from bench.data.formats._files import check_utf8, existing_file
 from bench.errors import DataError
 
-BATCH_ROWS = 2048
-
-
 @register_format
 class JsonLinesFormat(DatasetFormat):
     name = "json"
@@ -35,23 +35,28 @@ class JsonLinesFormat(DatasetFormat):
         check_utf8(path)
         columns: dict[str, None] = {}  # every key seen, in first-seen order
         lines = array("q")
-        batches, pending = [], {name: [] for name in wanted}
-        for number, row in _objects(path):
+        for number, row in _objects(path):  # first pass: check every line, learn the columns
             columns.update(dict.fromkeys(row))
             lines.append(number)
             for name, role in wanted.items():
-                pending[name].append(_value(row.get(name), role, name, path, number))
-            if len(lines) % BATCH_ROWS == 0:
-                batches.append(pending)
-                pending = {name: [] for name in wanted}
-        batches.append(pending)
-        present = [name for name in wanted if name in columns]
-        schema = pa.schema([(name, _arrow_type(wanted[name])) for name in present])
-        table = pa.Table.from_batches(
-            [pa.RecordBatch.from_pydict({n: b[n] for n in present}, schema=schema) for b in batches], schema=schema
-        )
+                _value(row.get(name), role, name, path, number)
+        schema = pa.schema([(name, _arrow_type(wanted[name])) for name in wanted if name in columns])
+
+        def batches(names: list[str], size: int) -> Iterator[pa.RecordBatch]:
+            chosen = pa.schema([schema.field(n) for n in names])
+            pending: dict[str, list[Any]] = {n: [] for n in names}
+            for count, (number, row) in enumerate(_objects(path), start=1):
+                for name in names:
+                    pending[name].append(_value(row.get(name), wanted[name], name, path, number))
+                if count % size == 0:
+                    yield pa.RecordBatch.from_pydict(pending, schema=chosen)
+                    pending = {n: [] for n in names}
+            if pending[names[0]]:
+                yield pa.RecordBatch.from_pydict(pending, schema=chosen)
+
         number_of = (lambda index: f"{path}:{lines[index]}") if lines and lines[-1] > 0 else None
-        return RawTable(table=table, columns=list(columns), label=str(path), line_of=number_of)
+        return RawTable(schema=schema, num_rows=len(lines), columns=list(columns), label=str(path),
+                        batches=batches, line_of=number_of)
 
 
 def _objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

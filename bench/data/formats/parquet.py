@@ -19,4 +19,4 @@ class ParquetFormat(DatasetFormat):
         path = existing_file(source)
         table = load_with_datasets("parquet", path)
         columns = list(table.column_names)
-        return RawTable(table=table.select([n for n in wanted if n in columns]), columns=columns, label=str(path))
+        return RawTable.from_table(table.select([n for n in wanted if n in columns]), columns, str(path))

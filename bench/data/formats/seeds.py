@@ -37,7 +37,7 @@ class SeedsFormat(DatasetFormat):
             raise DataError(f"{folder}: no .txt articles in this seeds folder; add files or point dataset.source elsewhere")
         rows = [read_seed_file(path) for path in files]
         table = pa.table({name: [row[name] for row in rows] for name in COLUMNS})
-        return RawTable(table=table, columns=list(COLUMNS), label=str(folder))
+        return RawTable.from_table(table, list(COLUMNS), str(folder))
 
 
 def read_seed_file(path: Path) -> dict[str, str]:
