@@ -135,6 +135,8 @@ def dataset_settings(raw: dict[str, Any]) -> dict[str, Any]:
     except UnknownNameError as err:
         raise ValueError(str(err)) from None  # reported at dataset.task by the config check
     merged = {**task.dataset, **raw}
+    if isinstance(raw.get("fields"), dict):  # mapping one field keeps the task's mapping of the others
+        merged["fields"] = {**task.dataset.get("fields", {}), **raw["fields"]}
     if task.local_file and "source" not in raw:
         path = shared_data_dir() / task.local_file
         if not path.is_file():
@@ -153,6 +155,7 @@ def run_settings(raw: dict[str, Any]) -> dict[str, Any]:
     dataset = raw.get("dataset")
     if not isinstance(dataset, dict) or str(dataset.get("task")) not in all_tasks():
         return raw  # no task, or an unknown one: the dataset check names it
+    task = all_tasks()[str(dataset["task"])]
     merged = dict(raw)
     merged.setdefault("targets", list(task.targets))
     if task.scoring:
