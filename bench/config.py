@@ -109,8 +109,8 @@ class LengthBudget(Strict):
 class ScoringConfig(Strict):
     rouge: list[Literal["rouge1", "rouge2", "rougeL", "rougeLsum"]] = Field(default_factory=lambda: list(ROUGE_TYPES))
     stemmer: Literal["porter", "none"] = "porter"
-    # rouge-score: its own tokenizer, [a-z0-9] only; unicode: letters and digits of any script.
-    tokenizer: Literal["rouge-score", "unicode"] = "rouge-score"
+    # A registered word tokenizer (bench list): rouge-score, [a-z0-9] only; unicode: any script.
+    tokenizer: str = "rouge-score"
     # fast: bench.metrics.fast_rouge, the same numbers as rouge-score; rouge-score: the reference.
     backend: Literal["fast", "rouge-score"] = "fast"
     multiref: Literal["max", "mean"] = "max"
@@ -127,6 +127,13 @@ class ScoringConfig(Strict):
     # Cosine similarity to the reference with all-MiniLM-L6-v2 (beside ROUGE, never in it).
     semantic: bool = False
     workers: int = Field(default=0, ge=0)  # processes for the fast scorer; 0: up to 2 on large inputs
+
+    @field_validator("tokenizer")
+    @classmethod
+    def _registered_tokenizer(cls, value: str) -> str:
+        from bench.tokenizers.registry import check_tokenizer_name
+
+        return check_tokenizer_name(value)
 
     @field_validator("rouge")
     @classmethod

@@ -20,7 +20,3 @@ class DataError(UserError):
 
 class UnknownNameError(UserError, LookupError):
     """A summarizer type, metric or format name that is not registered."""
-
-
-class SummarizerFailure(Exception):
-    """A summarizer raised while producing predictions for a batch."""

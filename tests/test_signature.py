@@ -15,9 +15,9 @@ from bench.tokenizers.sentences import SPLITTER_NAME
 
 PROJECT = Path(__file__).resolve().parents[1]
 
-# PRODUCT.md's example, field by field, in order; ``ci`` (the interval's level) is
-# an addition the README documents, between ``bs`` and ``seed``.
-PRODUCT_FIELDS = ["rouge", "tok", "stem", "lsum-split", "multiref", "agg", "bs", "seed", "v"]
+# The product contract's example signature, field by field, in order; ``ci`` (the
+# interval's level) is an addition the README documents, between ``bs`` and ``seed``.
+CONTRACT_FIELDS = ["rouge", "tok", "stem", "lsum-split", "multiref", "agg", "bs", "seed", "v"]
 FIELDS = ["rouge", "tok", "stem", "lsum-split", "multiref", "agg", "bs", "ci", "seed", "v"]
 
 
@@ -32,7 +32,7 @@ def test_fields_and_order_follow_the_product_page() -> None:
     text = signature(ScoringConfig(), 1234)
     keys = [part.split(":", 1)[0] for part in text.split("|")]
     assert keys == FIELDS
-    assert [k for k in keys if k in PRODUCT_FIELDS] == PRODUCT_FIELDS
+    assert [k for k in keys if k in CONTRACT_FIELDS] == CONTRACT_FIELDS
     assert all(re.fullmatch(r"[a-z-]+:[^|:]+", part) for part in text.split("|"))
 
 

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any, Callable, ClassVar, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from bench.api.registry import entry_point_values, load_entry_point, load_env_plugins, missing_hint
 from bench.errors import UnknownNameError
 
 ENTRY_POINT_GROUP = "bench.metrics"
@@ -139,27 +139,22 @@ def register_metric(name: str) -> Callable[[M], M]:
 
 def metric_types() -> dict[str, str]:
     """Every registered metric name, mapped to where it comes from (not imported)."""
-    from bench.api.summarizer import load_env_plugins
-
     load_env_plugins()
-    found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    found = entry_point_values(ENTRY_POINT_GROUP)
     found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
     return dict(sorted(found.items()))
 
 
 def get_metric_class(name: str) -> type[_Described]:
     """Look a metric up by name; only the one asked for is imported."""
-    from bench.api.summarizer import load_env_plugins
-
     load_env_plugins()
     if name in _registered:
         return _registered[name]
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name == name:
-            cls = ep.load()
-            if not (isinstance(cls, type) and issubclass(cls, (Metric, ComparativeMetric))):
-                raise TypeError(f"entry point {ep.value} for metric {name!r} is not a Metric subclass")
-            cls.name = name
-            return cls
+    cls = load_entry_point(ENTRY_POINT_GROUP, name)
+    if cls is not None:
+        if not (isinstance(cls, type) and issubclass(cls, (Metric, ComparativeMetric))):
+            raise TypeError(f"entry point {entry_point_values(ENTRY_POINT_GROUP)[name]} for metric {name!r} is not a Metric subclass")
+        cls.name = name
+        return cls
     known = ", ".join(metric_types()) or "none"
-    raise UnknownNameError(f"unknown metric {name!r}; registered metrics: {known}")
+    raise UnknownNameError(f"unknown metric {name!r}; registered metrics: {known}{missing_hint(ENTRY_POINT_GROUP)}")

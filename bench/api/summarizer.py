@@ -5,41 +5,49 @@ A summarizer takes a batch of articles and a target (``headline`` or
 pad and run together, and let an engine ship work to other processes.
 
 Summarizers register through the ``bench.summarizers`` entry-point group (the
-built-ins too, see ``pyproject.toml``), so a third-party package adds one
-without editing this project. ``register_summarizer`` adds one in-process
-(tests, notebooks). ``BENCH_PLUGINS=module[,module...]`` names modules that are
-imported before any lookup, so summarizers they register with
-``register_summarizer`` are usable from the command line without packaging.
+built-ins too, see ``pyproject.toml``; ``bench.api.registry`` reads it), so a
+third-party package adds one without editing this project. ``register_summarizer``
+adds one in-process (tests, notebooks). ``BENCH_PLUGINS=module[,module...]``
+names modules that are imported before any lookup, so summarizers they register
+with ``register_summarizer`` are usable from the command line without packaging.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
 from abc import ABC, abstractmethod
-from importlib.metadata import entry_points
 from typing import Any, Callable, ClassVar, Sequence, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from bench.api.article import Article, Source
-from bench.errors import ConfigError, UnknownNameError
+from bench.api.per_target import spell_out_per_target
+from bench.api.registry import PLUGINS_ENV, entry_point_values, load_entry_point, load_env_plugins, missing_hint
+from bench.errors import UnknownNameError
 
 ENTRY_POINT_GROUP = "bench.summarizers"
-PLUGINS_ENV = "BENCH_PLUGINS"
+__all__ = ["PLUGINS_ENV", "Summarizer", "SummarizerSettings", "get_summarizer_class", "load_env_plugins",
+           "register_summarizer", "summarizer_types"]
 
 
 class SummarizerSettings(BaseModel):
     """Settings every summarizer entry in a config has; subclasses add their own.
 
     Unknown keys are errors (``extra="forbid"``), so a typo never silently
-    falls back to a default.
+    falls back to a default. Fields typed ``PerTarget[...]`` (bench.api.per_target)
+    take one value for both targets or a mapping by target, and are spelled out
+    per target before they are checked, so every summarizer rejects an unknown
+    target or an out-of-range value the same way, naming the field.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     type: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spell_out_per_target(cls, data: Any) -> Any:
+        return spell_out_per_target(cls, data)
 
 
 class Summarizer(ABC):
@@ -78,6 +86,14 @@ class Summarizer(ABC):
     def close(self) -> None:
         """Release models or connections. Called once when a run is done with it."""
 
+    def stats(self) -> dict[str, Any]:
+        """Counts a run records about this summarizer's work so far, e.g. inputs cut
+        to a model's limit (``{"inputs": 120, "truncated": 3, ...}``). Integer
+        counts under ``inputs`` and ``truncated`` are added up across an engine's
+        restarts; other values are reported as last seen. JSON-serialisable.
+        Default: nothing to report."""
+        return {}
+
     @classmethod
     def uses_seed(cls, settings: SummarizerSettings) -> bool:
         """Whether outputs depend on the run seed; override when it depends on the
@@ -111,22 +127,10 @@ def register_summarizer(type_name: str) -> Callable[[S], S]:
     return decorate
 
 
-def load_env_plugins() -> None:
-    """Import the modules named in ``BENCH_PLUGINS`` (comma-separated), once each,
-    so the summarizers they register are found by name."""
-    for module in filter(None, (m.strip() for m in os.environ.get(PLUGINS_ENV, "").split(","))):
-        try:
-            importlib.import_module(module)
-        except ImportError as err:
-            raise ConfigError(
-                f"{PLUGINS_ENV}: cannot import plugin module {module!r} ({err}); check the name and PYTHONPATH"
-            ) from None
-
-
 def summarizer_types() -> dict[str, str]:
     """Every registered type name, mapped to where it comes from (not imported)."""
     load_env_plugins()
-    found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    found = entry_point_values(ENTRY_POINT_GROUP)
     found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
     return dict(sorted(found.items()))
 
@@ -136,11 +140,13 @@ def get_summarizer_class(type_name: str) -> type[Summarizer]:
     load_env_plugins()
     if type_name in _registered:
         return _registered[type_name]
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name == type_name:
-            cls = ep.load()
-            if not (isinstance(cls, type) and issubclass(cls, Summarizer)):
-                raise TypeError(f"entry point {ep.value} for {type_name!r} is not a Summarizer subclass")
-            return cls
+    cls = load_entry_point(ENTRY_POINT_GROUP, type_name)
+    if cls is not None:
+        if not (isinstance(cls, type) and issubclass(cls, Summarizer)):
+            where = entry_point_values(ENTRY_POINT_GROUP)[type_name]
+            raise TypeError(f"entry point {where} for {type_name!r} is not a Summarizer subclass")
+        return cls
     known = ", ".join(summarizer_types()) or "none"
-    raise UnknownNameError(f"unknown summarizer type {type_name!r}; registered types: {known}")
+    raise UnknownNameError(
+        f"unknown summarizer type {type_name!r}; registered types: {known}{missing_hint(ENTRY_POINT_GROUP)}"
+    )

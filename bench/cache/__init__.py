@@ -8,6 +8,7 @@ and write it at once.
 """
 
 from bench.cache.keys import PredictionKeys
+from bench.cache.problems import CacheError
 from bench.cache.store import CACHE_ENV, PredictionCache, default_cache_dir, resolve_cache_dir
 
-__all__ = ["CACHE_ENV", "PredictionCache", "PredictionKeys", "default_cache_dir", "resolve_cache_dir"]
+__all__ = ["CACHE_ENV", "CacheError", "PredictionCache", "PredictionKeys", "default_cache_dir", "resolve_cache_dir"]

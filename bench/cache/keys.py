@@ -1,12 +1,19 @@
 """Cache keys: a hash of everything that can change a prediction.
 
 Per summarizer and target, a base hash covers the cache format, the bench
-version, the summarizer class and a hash of its (and its base classes') source
-and of the code all summarizers share (``SHARED_CODE``), its type
-and settings (all but the display ``name``), what ``cache_identity`` adds (a
-model's resolved revision or a hash of local weights), the seed when the
-summarizer ``uses_seed``, and the target. Per article, the key adds the id and
-body (what a summarizer sees) and, for an oracle, the references it reads.
+version, the summarizer class, its code, its type and settings (all but the
+display ``name``), what ``cache_identity`` adds (a model's resolved revision or
+a hash of local weights), the seed when the summarizer ``uses_seed``, and the
+target. Per article, the key adds the id and body (what a summarizer sees) and,
+for an oracle, the references it reads.
+
+Its code is derived, never listed by hand: the source of the modules defining
+the class and its bases (and of the engine module that hands it articles), and
+of every module they import, transitively (lazy imports inside functions too),
+within ``bench`` and the summarizer's own top-level package (``bench.api.introspect`` reads the imports from the files).
+A helper moved into a new module is then covered as soon as a summarizer
+imports it. Other libraries it imports count by their installed version
+(transformers, torch, ...).
 
 Batch size and engine are left out: they decide how work is shipped, not what
 a summarizer writes for one article.
@@ -15,18 +22,20 @@ a summarizer writes for one article.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
-from pathlib import Path
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, packages_distributions, version
 from typing import Any
 
 from bench import __version__
 from bench.api.article import Article
+from bench.api.introspect import closure, external_imports
 from bench.api.summarizer import Summarizer
-from bench.tokenizers import sentences
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+PROJECT_PACKAGE = "bench"
+# The code that hands articles to every summarizer (what it may see of them).
+CALLER = "bench.engines.local"
 
 
 def _digest(value: Any) -> str:
@@ -34,50 +43,69 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=None)
-def code_fingerprint(cls: type) -> str | None:
-    """A hash of the source files defining ``cls`` and its base classes (up to
-    ``Summarizer``), so editing a summarizer's code invalidates its cached
-    outputs. Shared helpers are covered by ``shared_code_fingerprint``."""
-    digest = hashlib.sha256()
-    files: list[str] = []
+def _roots(cls: type) -> list[str]:
+    """The modules defining ``cls`` and its base classes below ``Summarizer``,
+    and the engine code that calls it."""
+    modules: list[str] = [CALLER]
     for klass in cls.__mro__:
         if klass in (Summarizer, object) or klass.__module__ in ("abc", "builtins"):
             continue
-        try:
-            path = inspect.getsourcefile(klass)
-        except TypeError:
-            path = None
-        if path and path not in files:
-            files.append(path)
-    if not files:
-        return None
-    for path in files:
+        if klass.__module__ not in modules:
+            modules.append(klass.__module__)
+    return modules
+
+
+def code_modules(cls: type) -> dict[str, str]:
+    """Every module whose code can change ``cls``'s outputs: dotted name -> file.
+
+    The modules of the class and its bases, and what they import, transitively,
+    within ``bench`` and the class's own top-level package."""
+    found: dict[str, str] = {}
+    for root in _roots(cls):
+        within = {PROJECT_PACKAGE, root.split(".")[0]}
+        for module in closure(root, within):
+            if module.path is not None:
+                found[module.name] = str(module.path)
+    return dict(sorted(found.items()))
+
+
+def code_fingerprint(cls: type) -> str | None:
+    """A hash of the source of ``code_modules(cls)``, so editing any code a
+    summarizer runs (its own, a helper it imports, the splitter, the model
+    machinery) recomputes its cached outputs. None when its source is not on
+    disk (a class typed into a REPL): then only the other parts key it."""
+    modules = code_modules(cls)
+    if cls.__module__ not in modules:
+        return None  # the class's own source is nowhere on disk
+    digest = hashlib.sha256()
+    for name, path in modules.items():
         try:
             with open(path, "rb") as handle:
-                digest.update(handle.read())
+                content = handle.read()
         except OSError:
-            return None
+            content = b""
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
     return digest.hexdigest()[:16]
 
 
-# The code every summarizer leans on besides its own classes: the contracts, the
-# sentence splitter and word tokenizers, the model loading and generation
-# machinery, and the extractive helpers.
-SHARED_CODE = ("api", "tokenizers", "models", "summarizers/common.py", "engines/local.py")
+@lru_cache(maxsize=1)
+def _distributions() -> dict[str, list[str]]:
+    return packages_distributions()
 
 
-@lru_cache(maxsize=None)
-def shared_code_fingerprint() -> str:
-    """A hash of ``SHARED_CODE``: a fix there (a splitter rule, a stemmer
-    change) recomputes cached predictions instead of serving stale ones."""
-    root = Path(inspect.getsourcefile(sentences) or "").resolve().parents[1]
-    digest = hashlib.sha256()
-    for entry in SHARED_CODE:
-        path = root / entry
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
-    return f"{sentences.SPLITTER_NAME}:{digest.hexdigest()[:16]}"
+def library_versions(cls: type) -> dict[str, str]:
+    """Installed versions of the other libraries ``cls``'s code imports (at module
+    level or inside functions), e.g. {"transformers": "4.57.0", "torch": "2.13.0"}."""
+    versions: dict[str, str] = {}
+    for root in _roots(cls):
+        within = {PROJECT_PACKAGE, root.split(".")[0]}
+        for top in external_imports(root, within, nested=True):
+            for dist in _distributions().get(top, []):
+                try:
+                    versions[dist] = version(dist)
+                except PackageNotFoundError:
+                    continue
+    return dict(sorted(versions.items()))
 
 
 class PredictionKeys:
@@ -91,8 +119,9 @@ class PredictionKeys:
             "bench": __version__,
             "class": f"{cls.__module__}:{cls.__qualname__}",
             "code": code_fingerprint(cls),
-            "shared_code": shared_code_fingerprint(),
-            "settings": {k: v for k, v in settings.items() if k != "name"},
+            "libraries": library_versions(cls),
+            # Validated, so one value and the same value spelled out per target key alike.
+            "settings": {k: v for k, v in validated.model_dump(mode="json").items() if k != "name"},
             "extra": cls.cache_identity(validated),
             "seed": seed if cls.uses_seed(validated) else None,
         }

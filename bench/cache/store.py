@@ -5,53 +5,70 @@ never blocked, a crash mid-write rolls the transaction back, and the standard
 library has it. Measured with ``benchmarks/cache_concurrency.py``: two
 processes writing the same cache at once lose no record and leave it intact.
 (SQLite's locking needs a local file system; do not put the cache on NFS.)
-
-Where it lives: ``$HEADLINE_BENCH_CACHE`` if set, else ``cache.dir`` in the
-config, else ``$XDG_CACHE_HOME/headline-bench`` or ``~/.cache/headline-bench``.
+Where it lives: ``paths.py``; what a failure means and what to do: ``problems.py``.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from datetime import datetime, timezone
+from functools import wraps
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
-CACHE_ENV = "HEADLINE_BENCH_CACHE"
-DB_NAME = "predictions.sqlite3"
+from bench.cache.paths import CACHE_ENV, DB_NAME, default_cache_dir, resolve_cache_dir
+from bench.cache.problems import CacheError, cache_error
+
+__all__ = ["CACHE_ENV", "DB_NAME", "CacheError", "PredictionCache", "default_cache_dir", "resolve_cache_dir"]
 _CHUNK = 500  # keys per SELECT, below SQLite's variable limit
 
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "headline-bench"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def resolve_cache_dir(configured: str | None = None) -> Path:
-    """The environment variable wins over the config, which wins over the default."""
-    chosen = os.environ.get(CACHE_ENV) or configured
-    return Path(chosen).expanduser() if chosen else default_cache_dir()
+def _explained(method: F) -> F:
+    """Turn any SQLite or OS error of a cache method into a ``CacheError`` that says what to do."""
+
+    @wraps(method)
+    def wrapper(self: "PredictionCache", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as err:
+            raise cache_error(self.directory, err) from err
+
+    return wrapper  # type: ignore[return-value]
 
 
 class PredictionCache:
-    """Predictions by key. ``sqlite3.Error`` and ``OSError`` propagate: the
-    runner decides whether a broken cache stops a run (it does not)."""
+    """Predictions by key. Every failure is a ``CacheError`` (an
+    ``sqlite3.OperationalError``) whose message says what is wrong and what to
+    do: the runner decides whether a broken cache stops a run (it does not)."""
 
+    @_explained
     def __init__(self, directory: Path, timeout_s: float = 60.0) -> None:
         self.directory = Path(directory)
         self.path = self.directory / DB_NAME
+        self._conn: sqlite3.Connection | None = None
         self.directory.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
-        self._retry(self._setup)
+        try:
+            self._retry(self._setup)
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ValueError("the prediction cache is closed")
+        return self._conn
 
     def _setup(self) -> None:
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA journal_mode=WAL")
         # With WAL, NORMAL never corrupts the database; a power cut may lose the
         # last transactions, which are also in the run's predictions.jsonl.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute(
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(
             "CREATE TABLE IF NOT EXISTS predictions ("
             " key TEXT PRIMARY KEY, prediction TEXT NOT NULL,"
             " summarizer_type TEXT NOT NULL, created TEXT NOT NULL) WITHOUT ROWID"
@@ -68,16 +85,18 @@ class PredictionCache:
                     raise
                 time.sleep(0.05 * (attempt + 1))
 
+    @_explained
     def get_many(self, keys: Iterable[str]) -> dict[str, str]:
         keys = list(keys)
         found: dict[str, str] = {}
         for i in range(0, len(keys), _CHUNK):
             chunk = keys[i : i + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(f"SELECT key, prediction FROM predictions WHERE key IN ({marks})", chunk)
+            rows = self.conn.execute(f"SELECT key, prediction FROM predictions WHERE key IN ({marks})", chunk)
             found.update(rows)
         return found
 
+    @_explained
     def put_many(self, records: Iterable[tuple[str, str]], summarizer_type: str) -> None:
         """Store (key, prediction) pairs in one transaction. A key already there
         keeps its first value: equal keys mean equal predictions."""
@@ -85,37 +104,46 @@ class PredictionCache:
         rows = [(key, text, summarizer_type, now) for key, text in records]
         if not rows:
             return
-        self._conn.execute("BEGIN IMMEDIATE")
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            self._conn.executemany("INSERT OR IGNORE INTO predictions VALUES (?, ?, ?, ?)", rows)
-            self._conn.execute("COMMIT")
+            conn.executemany("INSERT OR IGNORE INTO predictions VALUES (?, ?, ?, ?)", rows)
+            conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            # SQLite ends the transaction itself on some errors (a full disk):
+            # rolling back again would hide the real error behind "no transaction is active".
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
 
+    @_explained
     def info(self) -> dict[str, object]:
         by_type = dict(
-            self._conn.execute(
+            self.conn.execute(
                 "SELECT summarizer_type, COUNT(*) FROM predictions GROUP BY summarizer_type ORDER BY summarizer_type"
             )
         )
         size = sum(p.stat().st_size for p in self.directory.glob(DB_NAME + "*") if p.is_file())
         return {"path": str(self.path), "records": sum(by_type.values()), "by_type": by_type, "bytes": size}
 
+    @_explained
     def clear(self, summarizer_type: str | None = None) -> int:
         """Delete every record (or one summarizer type's); returns how many."""
         if summarizer_type is None:
-            cursor = self._conn.execute("DELETE FROM predictions")
+            cursor = self.conn.execute("DELETE FROM predictions")
         else:
-            cursor = self._conn.execute("DELETE FROM predictions WHERE summarizer_type = ?", (summarizer_type,))
-        self._conn.execute("VACUUM")
+            cursor = self.conn.execute("DELETE FROM predictions WHERE summarizer_type = ?", (summarizer_type,))
+        self.conn.execute("VACUUM")
         return cursor.rowcount
 
+    @_explained
     def integrity(self) -> str:
-        return self._conn.execute("PRAGMA integrity_check").fetchone()[0]
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def __enter__(self) -> "PredictionCache":
         return self

@@ -18,15 +18,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    import sqlite3
     from pathlib import Path
 
     from bench.cache import PredictionCache, resolve_cache_dir
+    from bench.cache.problems import CacheError, blocking_file, explain
     from bench.cache.store import DB_NAME
     from bench.errors import UserError
 
     directory = Path(args.dir).expanduser() if args.dir else resolve_cache_dir()
-    if not (directory / DB_NAME).is_file():
+    database = directory / DB_NAME
+    if blocking_file(directory) is not None or database.is_dir():
+        raise UserError(explain(directory, NotADirectoryError(str(directory))))
+    if not database.is_file():
         print(f"no prediction cache at {directory} (0 predictions)")
         return 0
     try:
@@ -41,16 +44,14 @@ def main(args: argparse.Namespace) -> int:
                 removed = cache.clear(args.summarizer_type)
                 which = f" of type {args.summarizer_type!r}" if args.summarizer_type else ""
                 print(f"removed {removed} cached predictions{which} from {cache.path}")
-    except sqlite3.OperationalError as err:
-        if "locked" in str(err) or "busy" in str(err):
-            # Busy is not damaged: another run is writing; deleting its files would be the damage.
-            raise UserError(f"{directory / DB_NAME}: the cache is in use by another run ({err}); try again when it ends") from None
-        raise UserError(f"{directory / DB_NAME}: cannot use the cache ({err}); check the folder's permissions") from None
-    except sqlite3.DatabaseError as err:
-        if args.action == "clear" and args.summarizer_type is None:
+    except CacheError as err:
+        damaged = err.kind == "damaged"
+        if damaged and args.action == "clear" and args.summarizer_type is None:
             for path in directory.glob(DB_NAME + "*"):
                 path.unlink()
-            print(f"removed the damaged cache at {directory} ({err})")
+            print(f"removed the damaged cache at {directory} ({err.__cause__})")
             return 0
-        raise UserError(f"{directory / DB_NAME}: damaged cache ({err}); remove it with 'bench cache clear'") from None
+        if damaged and args.action == "clear":
+            raise UserError(f"{err}, not only type {args.summarizer_type!r}") from None
+        raise UserError(str(err)) from None
     return 0

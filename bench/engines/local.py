@@ -37,7 +37,7 @@ def merge_stats(into: dict[str, Any], new: dict[str, Any]) -> None:
 
 class LocalEngine(Engine):
     def __init__(self) -> None:
-        # What each summarizer's optional ``stats()`` reported (e.g. inputs cut
+        # What each summarizer's ``stats()`` reported (e.g. inputs cut
         # to a model's limit), by summarizer name, for the run record.
         self.summarizer_stats: dict[str, dict[str, Any]] = {}
 
@@ -47,7 +47,5 @@ class LocalEngine(Engine):
             for job in jobs:
                 yield job, summarize_batch(summarizer, job.articles, job.target)
         finally:
-            report = getattr(summarizer, "stats", None)
-            if callable(report):
-                merge_stats(self.summarizer_stats.setdefault(settings["name"], {}), report())
+            merge_stats(self.summarizer_stats.setdefault(settings["name"], {}), summarizer.stats())
             summarizer.close()

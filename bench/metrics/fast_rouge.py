@@ -38,7 +38,6 @@ _LINE_END = -3
 class FastRougeScorer:
     """Scores prediction/reference pairs; numbers identical to rouge-score's."""
 
-    backend = "fast"
     batched = True  # evaluate() scores all systems in one call
 
     def __init__(

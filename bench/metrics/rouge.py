@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bench.tokenizers.sentences import SPLITTER_NAME, split_sentences
+from bench.tokenizers.sentences import split_sentences
 from bench.tokenizers.words import make_tokenizer
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -34,8 +34,6 @@ def check_scorer_arguments(rouge_types: Sequence[str], multiref: str) -> None:
 class RougeScorer:
     """Scores prediction/reference pairs with rouge-score (the reference backend)."""
 
-    backend = "rouge-score"
-    lsum_split = SPLITTER_NAME
 
     def __init__(
         self,

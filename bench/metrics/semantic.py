@@ -15,8 +15,6 @@ import numpy as np
 
 from bench.metrics.aggregate import bootstrap_means
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-
 
 @lru_cache(maxsize=1)
 def load_model():

@@ -239,7 +239,7 @@ class HFGenerationSummarizer(Summarizer):
         return cut_at_stops(text, self.settings.stop).strip()
 
 
-def per_target(value: str | dict[str, str] | None, target: str, default: Callable[[str], str]) -> str:
+def pick_template(value: str | dict[str, str] | None, target: str, default: Callable[[str], str]) -> str:
     """A template that is one string or one per target; ``default`` fills a gap."""
     if value is None:
         return default(target)

@@ -1,52 +1,22 @@
 """Config settings every Hugging Face model summarizer shares.
 
-Prompts are checked here, at config time: a template may name ``{body}`` and
-nothing else, because the references (``{headline}``, ``{standfirst}``) must
-never reach a model.
+Prompts are checked at config time by ``bench.api.prompts``: a template may
+name ``{body}`` and nothing else, because the references (``{headline}``,
+``{standfirst}``) must never reach a model.
 """
 
 from __future__ import annotations
 
-from string import Formatter
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
 from bench.api.article import TARGETS
+from bench.api.prompts import check_per_target_templates
 from bench.api.summarizer import SummarizerSettings
 
 # Keys of ``generation`` the summarizer sets itself; a config may not override them.
 RESERVED_GENERATION_KEYS = {"input_ids", "attention_mask", "inputs", "tokenizer", "streamer"}
-
-
-def check_template(template: str, where: str, require_body: bool = True) -> str:
-    """Raise ValueError unless ``template`` is a format string whose only field is
-    ``{body}`` (present, unless ``require_body`` is False, e.g. for a system prompt)."""
-    try:
-        fields = {name for _, name, _, _ in Formatter().parse(template) if name is not None}
-    except ValueError as err:
-        raise ValueError(f"{where}: invalid template ({err}); write literal braces as {{{{ }}}}") from None
-    extra = fields - {"body"}
-    if extra:
-        raise ValueError(
-            f"{where}: the template names {sorted(extra)}; only {{body}} is allowed (references are never shown to a model)"
-        )
-    if require_body and "body" not in fields:
-        raise ValueError(f"{where}: the template has no {{body}}; add it where the article text goes")
-    return template
-
-
-def check_per_target_templates(value: Any, where: str) -> Any:
-    if value is None:
-        return value
-    if isinstance(value, str):
-        return check_template(value, where)
-    unknown = set(value) - set(TARGETS)
-    if unknown:
-        raise ValueError(f"{where}: unknown target(s) {sorted(unknown)}; use {list(TARGETS)}")
-    for target, template in value.items():
-        check_template(template, f"{where}.{target}")
-    return value
 
 
 class HFModelSettings(SummarizerSettings):
@@ -81,6 +51,9 @@ class HFModelSettings(SummarizerSettings):
                 if not isinstance(item, dict):
                     raise ValueError(f"generation.{key} must be a mapping of generate() arguments")
                 bad = RESERVED_GENERATION_KEYS & set(item)
+            elif isinstance(item, dict):
+                # Only a target takes a mapping here; anything else is a misspelt target.
+                raise ValueError(f"{key!r} is not a target; only {' or '.join(TARGETS)} takes a mapping of generate() arguments")
             else:
                 bad = RESERVED_GENERATION_KEYS & {key}
             if bad:

@@ -1,4 +1,4 @@
-"""The run directory and its files (see PRODUCT.md): ``config.yaml``,
+"""The run directory and its files (see README.md): ``config.yaml``,
 ``predictions.jsonl`` (appended and flushed as predictions are made),
 ``scores.jsonl`` and ``results.json`` (written atomically).
 

@@ -208,8 +208,7 @@ def open_cache(config: RunConfig, use_cache: bool, log: Log) -> PredictionCache 
     try:
         return PredictionCache(directory)
     except (OSError, sqlite3.Error) as err:
-        log(f"warning: prediction cache at {directory} unusable ({err}); running without it "
-            "(try 'bench cache clear' or set HEADLINE_BENCH_CACHE)")
+        log(f"warning: prediction cache at {directory} unusable ({err}); running without it")
         return None
 
 

@@ -16,11 +16,12 @@ from pydantic import Field
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
 from bench.models.loading import ModelError, resolve_device
-from bench.summarizers.common import body_sentences, for_target
+from bench.api.per_target import PerTargetCount, per_target
+from bench.summarizers.common import body_sentences
 
 
 class EmbeddingSettings(SummarizerSettings):
-    sentences: int | dict[str, int] = Field(default_factory=lambda: {"headline": 1, "standfirst": 1})
+    sentences: PerTargetCount = per_target(1)
     # MMR weight on closeness to the centroid (1.0: no redundancy penalty).
     mmr_lambda: float = Field(default=0.5, ge=0.0, le=1.0)
     device: str = Field(default="cpu", pattern=r"^(auto|cpu|mps|cuda(:\d+)?)$")
@@ -73,6 +74,17 @@ class EmbeddingSummarizer(Summarizer):
         transformers.utils.logging.disable_progress_bar()
         self.model = SentenceTransformer(minilm_path(), device=resolve_device(settings.device))
         self._cache: dict[tuple[str, str], Any] = {}  # (id, body) -> sentence embeddings, shared by targets
+        self.inputs = 0  # sentences embedded
+        self.truncated = 0  # of which longer than the model's limit (the model sees their start only)
+
+    def stats(self) -> dict[str, Any]:
+        """Sentences embedded and how many the model cut to its input limit."""
+        return {
+            "inputs": self.inputs,
+            "truncated": self.truncated,
+            "input_limit": self.model.max_seq_length,
+            "device": str(self.model.device),
+        }
 
     def embed(self, texts: list[str]) -> Any:
         """Unit-length embeddings, one row per text."""
@@ -82,7 +94,7 @@ class EmbeddingSummarizer(Summarizer):
         )
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
-        k = for_target(self.settings.sentences, target)
+        k = self.settings.sentences[target]
         split = [body_sentences(a) for a in articles]
         self._embed_missing(articles, split)
         return [self._select(s, self._cache[(a.id, a.body)], k) for a, s in zip(articles, split)]
@@ -92,10 +104,18 @@ class EmbeddingSummarizer(Summarizer):
         todo = [(a, s) for a, s in zip(articles, split) if (a.id, a.body) not in self._cache]
         flat = [sentence for _, sentences in todo for sentence in sentences]
         vectors = self.embed(flat) if flat else []
+        self._count(flat)
         at = 0
         for article, sentences in todo:
             self._cache[(article.id, article.body)] = vectors[at : at + len(sentences)]
             at += len(sentences)
+
+    def _count(self, sentences: list[str]) -> None:
+        if not sentences:
+            return
+        lengths = self.model.tokenizer(sentences, add_special_tokens=True, verbose=False)["input_ids"]
+        self.inputs += len(sentences)
+        self.truncated += sum(len(ids) > self.model.max_seq_length for ids in lengths)
 
     def _select(self, sentences: list[str], vectors: Any, k: int) -> str:
         if len(sentences) <= 1:

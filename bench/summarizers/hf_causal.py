@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-
-from bench.models.generation import DEFAULT_MAX_NEW_TOKENS, HFGenerationSummarizer, per_target
+from bench.api.per_target import PerTarget, per_target
+from bench.models.generation import DEFAULT_MAX_NEW_TOKENS, HFGenerationSummarizer, pick_template
 from bench.models.loading import ModelError
 from bench.models.settings import PromptedModelSettings
-from bench.summarizers.common import for_target
 
 CHAT_PROMPTS = {
     "headline": "Write a headline for this news article. Reply with the headline only.\n\n{body}",
@@ -33,7 +32,7 @@ class CausalSettings(PromptedModelSettings):
     system: str | None = SYSTEM
     # auto: the tokenizer's chat template when it has one; never: plain prompt; always: error without one.
     chat_template: Literal["auto", "always", "never"] = "auto"
-    first_line: bool | dict[str, bool] = {"headline": True, "standfirst": False}
+    first_line: PerTarget[bool] = per_target(headline=True, standfirst=False)
 
 
 class HFCausalSummarizer(HFGenerationSummarizer):
@@ -54,7 +53,7 @@ class HFCausalSummarizer(HFGenerationSummarizer):
 
     def template(self, target: str) -> str:
         defaults = CHAT_PROMPTS if self.use_chat else PLAIN_PROMPTS
-        return per_target(self.settings.prompts, target, defaults.__getitem__)
+        return pick_template(self.settings.prompts, target, defaults.__getitem__)
 
     def body_at_end(self, target: str) -> bool:
         return not self.use_chat and self.template(target).endswith("{body}")
@@ -95,7 +94,7 @@ class HFCausalSummarizer(HFGenerationSummarizer):
 
     def decode(self, output_ids: Any, input_length: int, target: str) -> list[str]:
         answers = self.loaded.tokenizer.batch_decode(output_ids[:, input_length:], skip_special_tokens=True)
-        first_line = for_target(self.settings.first_line, target)
+        first_line = self.settings.first_line[target]
         return [self._clean(text, first_line) for text in answers]
 
     def _clean(self, text: str, first_line: bool) -> str:

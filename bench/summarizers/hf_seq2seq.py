@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.models.generation import HFGenerationSummarizer, per_target
+from bench.models.generation import HFGenerationSummarizer, pick_template
 from bench.models.settings import PromptedModelSettings
 
 
@@ -24,7 +24,7 @@ class HFSeq2SeqSummarizer(HFGenerationSummarizer):
     padding_side = "right"
 
     def template(self, target: str) -> str:
-        return per_target(self.settings.prompts, target, lambda _: "{body}")
+        return pick_template(self.settings.prompts, target, lambda _: "{body}")
 
     def render(self, body: str, target: str) -> str:
         return self.template(target).format(body=body)

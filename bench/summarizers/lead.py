@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from pydantic import Field
-
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.summarizers.common import PerTargetCount, body_sentences, for_target, per_target_fields
+from bench.api.per_target import PerTargetCount, per_target
+from bench.summarizers.common import body_sentences
 
 
 class LeadSettings(SummarizerSettings):
-    sentences: PerTargetCount = Field(default_factory=lambda: {"headline": 1, "standfirst": 1})
-
-    _spell_out = per_target_fields("sentences")
+    sentences: PerTargetCount = per_target(1)
 
 
 class LeadSummarizer(Summarizer):
@@ -22,5 +19,5 @@ class LeadSummarizer(Summarizer):
     description = "first k sentences of the body (sentences: k, or per target)"
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
-        k = for_target(self.settings.sentences, target)
+        k = self.settings.sentences[target]
         return [" ".join(body_sentences(article)[:k]) for article in articles]

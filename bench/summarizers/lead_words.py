@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from pydantic import Field
-
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.summarizers.common import PerTargetLimit, body_sentences, for_target, per_target_fields
+from bench.api.per_target import PerTargetLimit, per_target
+from bench.summarizers.common import body_sentences
 
 
 class LeadWordsSettings(SummarizerSettings):
     # A budget per target; null means no limit of that kind.
-    max_words: PerTargetLimit = Field(default_factory=lambda: {"headline": 10, "standfirst": 30})
-    max_chars: PerTargetLimit = Field(default_factory=lambda: {"headline": None, "standfirst": None})
-
-    _spell_out = per_target_fields("max_words", "max_chars")
+    max_words: PerTargetLimit = per_target(headline=10, standfirst=30)
+    max_chars: PerTargetLimit = per_target(None)
 
 
 class LeadWordsSummarizer(Summarizer):
@@ -25,8 +22,8 @@ class LeadWordsSummarizer(Summarizer):
     description = "first sentence cut to a word/character budget per target"
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
-        words = for_target(self.settings.max_words, target)
-        chars = for_target(self.settings.max_chars, target)
+        words = self.settings.max_words[target]
+        chars = self.settings.max_chars[target]
         return [cut(first_sentence(article), words, chars) for article in articles]
 
 

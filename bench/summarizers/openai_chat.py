@@ -31,8 +31,8 @@ from pydantic import Field, field_validator
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
 from bench.errors import ConfigError, UserError
-from bench.models.settings import check_per_target_templates, check_template
-from bench.summarizers.common import PerTargetCount, TargetName, per_target_fields
+from bench.api.per_target import PerTargetCount, TargetName, per_target_fields
+from bench.api.prompts import check_per_target_templates, check_template
 
 DEFAULT_PROMPTS = {
     "headline": "Write a headline for this news article. Reply with the headline only.\n\n{body}",

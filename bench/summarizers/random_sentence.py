@@ -5,17 +5,14 @@ from __future__ import annotations
 import random
 from typing import Sequence
 
-from pydantic import Field
-
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.summarizers.common import PerTargetCount, body_sentences, for_target, per_target_fields
+from bench.api.per_target import PerTargetCount, per_target
+from bench.summarizers.common import body_sentences
 
 
 class RandomSettings(SummarizerSettings):
-    sentences: PerTargetCount = Field(default_factory=lambda: {"headline": 1, "standfirst": 1})
-
-    _spell_out = per_target_fields("sentences")
+    sentences: PerTargetCount = per_target(1)
 
 
 class RandomSentenceSummarizer(Summarizer):
@@ -28,7 +25,7 @@ class RandomSentenceSummarizer(Summarizer):
         return {"name": settings.name}  # the name seeds the choice too (see below)
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
-        k = for_target(self.settings.sentences, target)
+        k = self.settings.sentences[target]
         outputs = []
         for article in articles:
             sentences = body_sentences(article)

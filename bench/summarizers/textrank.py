@@ -14,12 +14,13 @@ from pydantic import Field
 
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.summarizers.common import body_sentences, for_target
+from bench.api.per_target import PerTargetCount, per_target
+from bench.summarizers.common import body_sentences
 from bench.tokenizers.words import RougeScoreTokenizer
 
 
 class TextRankSettings(SummarizerSettings):
-    sentences: int | dict[str, int] = Field(default=1)
+    sentences: PerTargetCount = per_target(1)
     damping: float = Field(default=0.85, gt=0.0, lt=1.0)
 
 
@@ -54,7 +55,7 @@ class TextRankSummarizer(Summarizer):
         self._tokenizer = RougeScoreTokenizer(use_stemmer=True)
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
-        k = for_target(self.settings.sentences, target)
+        k = self.settings.sentences[target]
         return [self._select(body_sentences(article), k) for article in articles]
 
     def _select(self, sentences: list[str], k: int) -> str:

@@ -18,7 +18,7 @@ import unicodedata
 
 import regex
 
-from bench.tokenizers.words import WordTokenizer
+from bench.tokenizers.base import WordTokenizer
 
 _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}"
 _WORDS = regex.compile(rf"[{_CJK}]|[[\p{{L}}\p{{M}}\p{{N}}]--[{_CJK}]]+", flags=regex.V1)
@@ -26,6 +26,7 @@ _WORDS = regex.compile(rf"[{_CJK}]|[[\p{{L}}\p{{M}}\p{{N}}]--[{_CJK}]]+", flags=
 
 class UnicodeTokenizer(WordTokenizer):
     name = "unicode"
+    description = "letters and digits of any script (NFKC, case-folded); CJK one token per character"
 
     def words(self, text: str) -> list[str]:
         return _WORDS.findall(unicodedata.normalize("NFKC", text).casefold())

@@ -1,20 +1,17 @@
 """Dataset formats, chosen from a registry: a format is one module.
 
-Every module of this package that registers a ``DatasetFormat`` subclass with
-``@register_format`` is a format, found without a list to edit; a third-party
-package adds one through the ``bench.dataset_formats`` entry-point group. A
-format only turns a source into an Arrow table holding the columns asked for;
+Formats register through the ``bench.formats`` entry-point group, built-in
+(``pyproject.toml``) and third-party alike; ``@register_format`` adds one
+in-process (tests, notebooks, ``BENCH_PLUGINS`` modules). A format only turns
+a source into Arrow record batches of the columns asked for;
 ``bench.data.columns`` then turns rows into checked articles the same way for
 every format, so a check or a message never differs between formats.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Literal
 
@@ -25,7 +22,7 @@ if TYPE_CHECKING:
 
     from bench.config import DatasetConfig
 
-ENTRY_POINT_GROUP = "bench.dataset_formats"
+ENTRY_POINT_GROUP = "bench.formats"
 # What a column is read for: an id, one text (the body), or references (one text or a list).
 Role = Literal["id", "text", "references"]
 
@@ -76,30 +73,27 @@ class DatasetFormat(ABC):
 
 
 _registered: dict[str, type[DatasetFormat]] = {}
-_discovered = False
 
 
 def register_format(cls: type[DatasetFormat]) -> type[DatasetFormat]:
-    """Class decorator: make a format available under ``cls.name``."""
+    """Class decorator: make a format available under ``cls.name`` in this process."""
     _registered[cls.name] = cls
     return cls
 
 
 def format_classes() -> dict[str, type[DatasetFormat]]:
-    """Every format: this package's modules, then entry points (which may replace none)."""
-    global _discovered
-    if not _discovered:
-        _discovered = True
-        for module in pkgutil.iter_modules(__path__):
-            if not module.name.startswith("_"):
-                importlib.import_module(f"{__name__}.{module.name}")
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            if ep.name not in _registered:
-                cls = ep.load()
-                if not (isinstance(cls, type) and issubclass(cls, DatasetFormat)):
-                    raise TypeError(f"entry point {ep.value} for format {ep.name!r} is not a DatasetFormat")
-                _registered.setdefault(cls.name, cls)
-    return dict(sorted(_registered.items()))
+    """Every format: the entry points of ``bench.formats``, then those registered in-process."""
+    from bench.api.registry import entry_point_values, load_entry_point, load_env_plugins
+
+    load_env_plugins()
+    found: dict[str, type[DatasetFormat]] = {}
+    for name in entry_point_values(ENTRY_POINT_GROUP):
+        cls = load_entry_point(ENTRY_POINT_GROUP, name)
+        if not (isinstance(cls, type) and issubclass(cls, DatasetFormat)):
+            raise TypeError(f"entry point {name!r} of {ENTRY_POINT_GROUP} is not a DatasetFormat subclass")
+        found[name] = cls
+    found.update(_registered)
+    return dict(sorted(found.items()))
 
 
 def format_names() -> list[str]:

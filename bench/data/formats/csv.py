@@ -10,12 +10,11 @@ from __future__ import annotations
 import csv
 
 from bench.config import DatasetConfig
-from bench.data.formats import DatasetFormat, RawTable, Role, register_format
+from bench.data.formats import DatasetFormat, RawTable, Role
 from bench.data.formats._files import check_utf8, existing_file, load_with_datasets
 from bench.errors import DataError
 
 
-@register_format
 class CsvFormat(DatasetFormat):
     name = "csv"
     description = "CSV file with a header row; every cell is read as text"

@@ -5,12 +5,11 @@ refs/convert/parquet`` with ``dataset.data_files``)."""
 from __future__ import annotations
 
 from bench.config import DatasetConfig
-from bench.data.formats import DatasetFormat, RawTable, Role, register_format
+from bench.data.formats import DatasetFormat, RawTable, Role
 from bench.data.formats._files import arrow_table, short_error
 from bench.errors import DataError
 
 
-@register_format
 class HubFormat(DatasetFormat):
     name = "hf"
     description = "hf:NAME[:CONFIG] dataset on the Hugging Face Hub, with dataset.split"

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from bench.config import DatasetConfig
-from bench.data.formats import DatasetFormat, RawTable, Role, register_format
+from bench.data.formats import DatasetFormat, RawTable, Role
 from bench.data.formats._files import check_utf8, existing_file
 from bench.errors import DataError
 
-@register_format
 class JsonLinesFormat(DatasetFormat):
     name = "json"
     description = "JSON Lines (.jsonl), one article per line; a field may hold a list of references"

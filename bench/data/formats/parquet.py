@@ -5,11 +5,10 @@ small file with its schema, as the tests write) reads exactly as the Hub's."""
 from __future__ import annotations
 
 from bench.config import DatasetConfig
-from bench.data.formats import DatasetFormat, RawTable, Role, register_format
+from bench.data.formats import DatasetFormat, RawTable, Role
 from bench.data.formats._files import existing_file, load_with_datasets
 
 
-@register_format
 class ParquetFormat(DatasetFormat):
     name = "parquet"
     description = "Parquet file; a column of lists gives several references"

@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.config import DatasetConfig
-from bench.data.formats import DatasetFormat, RawTable, Role, register_format
+from bench.data.formats import DatasetFormat, RawTable, Role
 from bench.errors import DataError
 
 COLUMNS = ("id", "headline", "standfirst", "body")
 
 
-@register_format
 class SeedsFormat(DatasetFormat):
     name = "seeds"
     description = "folder of .txt articles: headline, standfirst, body lines"
