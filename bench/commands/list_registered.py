@@ -31,6 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from bench.api.registry import entry_point_values
+    from bench.data.formats import format_types
     from bench.api.summarizer import get_summarizer_class, summarizer_types
     from bench.tokenizers.registry import get_tokenizer_class, tokenizer_types
 
@@ -38,7 +39,7 @@ def main(args: argparse.Namespace) -> int:
     print("summarizers:")
     _print_section(summarizer_types(), get_summarizer_class if full else None, oracle_flag=True)
     print("dataset formats (dataset.format):")
-    _print_section(entry_point_values("bench.formats"), None)
+    _print_section(format_types(), None)
     _print_tasks()
     print("metrics (scoring):")
     _print_metrics(full)

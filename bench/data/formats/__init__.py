@@ -96,8 +96,18 @@ def format_classes() -> dict[str, type[DatasetFormat]]:
     return dict(sorted(found.items()))
 
 
+def format_types() -> dict[str, str]:
+    """Every format name -> where it comes from (``module:Class``), importing none."""
+    from bench.api.registry import entry_point_values, load_env_plugins
+
+    load_env_plugins()
+    found = dict(entry_point_values(ENTRY_POINT_GROUP))
+    found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
+    return dict(sorted(found.items()))
+
+
 def format_names() -> list[str]:
-    return list(format_classes())
+    return list(format_types())
 
 
 def get_format(name: str) -> DatasetFormat:
