@@ -223,3 +223,16 @@ def test_a_reference_that_is_a_number_is_refused_not_turned_into_text(
     data = write_jsonl(tmp_path / "a.jsonl", changed)
     line = one_line_error(["run", str(write_config(tmp_path / "c.yaml", data, LEAD)), "-o", str(tmp_path / "r")], capsys)
     assert "a.jsonl:6: field 'standfirst' is int, expected text, or a list of texts for several references" in line
+
+
+def test_a_csv_file_with_old_mac_line_endings_loads(rows: list[dict[str, Any]], tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", [{**r, "id": f"{i:03d}"} for i, r in enumerate(rows)])
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    dataset = load(path)
+    assert dataset.ids[:2] == ["000", "001"] and dataset.articles[0].headline == rows[0]["headline"]
+
+
+def test_a_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("id,headline,headline,body\n1,A,B,Text.\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"a\.csv:1: column\(s\) \['headline'\] appear twice in the header"):
+        load(tmp_path / "a.csv")
