@@ -102,7 +102,7 @@ CASES: dict[str, tuple[Case, str]] = {
         lambda t: ["run", config(t, summarizers=[{"name": "x", "type": "lead"}, {"name": "x", "type": "random"}])],
         "used twice"),
     "config-no-summarizers": (lambda t: ["run", config(t, summarizers=[])], "summarizers:"),
-    "config-unknown-metric": (lambda t: ["run", config(t, scoring__rouge=["rouge9"])], "scoring.rouge.0:"),
+    "config-unknown-metric": (lambda t: ["run", config(t, scoring__rouge=["rouge10"])], "scoring.rouge.0:"),
     "config-primary-not-scored": (
         lambda t: ["run", config(t, scoring__rouge=["rouge1"])], "primary metric 'rougeLsum' is not in scoring.rouge"),
     "config-unknown-target": (lambda t: ["run", config(t, targets=["title"])], "targets.0:"),

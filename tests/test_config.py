@@ -82,7 +82,7 @@ def test_unknown_keys_are_errors_naming_the_key(tmp_path: Path, raw: dict, where
         (with_({}, dataset={"on_empty": "drop"}), "dataset.on_empty: Input should be 'error' or 'skip'"),
         (with_({}, dataset={"format": "xml"}), "dataset.format: Input should be"),
         (with_({}, dataset={"fields": {"title": "headline"}}), "dataset.fields: unknown article field(s) ['title']"),
-        (with_({}, scoring={"rouge": ["rouge3"]}), "scoring.rouge.0: Input should be 'rouge1'"),
+        (with_({}, scoring={"rouge": ["rouge10"]}), "scoring.rouge.0: unknown ROUGE type 'rouge10'"),
         (with_({}, scoring={"rouge": []}), "scoring.rouge: list at least one ROUGE type"),
         (with_({}, scoring={"rouge": ["rouge1"]}), "scoring: primary metric 'rougeLsum' is not in scoring.rouge"),
         (with_({}, scoring={"bootstrap": -1}), "scoring.bootstrap: Input should be greater than or equal to 0"),
