@@ -187,3 +187,16 @@ def test_a_run_config_with_several_references_end_to_end(rows: list[dict[str, An
     results = json.loads(next((tmp_path / "runs").glob("t-*/results.json")).read_text(encoding="utf-8"))
     assert results["dataset"]["references"] == {"headline": {"1": 12}, "standfirst": {"2": 12}}
     assert results["targets"]["standfirst"]["systems"]["oracle"]["oracle"] is True
+    # The signature records the rule and the references per article (sacreBLEU's nrefs), per target and overall.
+    assert "|multiref:max|nrefs:2|agg:mean|" in results["targets"]["standfirst"]["signature"]
+    assert "nrefs" not in results["targets"]["headline"]["signature"]
+    assert "|multiref:max|nrefs:1-2|agg:mean|" in results["signature"]
+    assert "|multiref:max|nrefs:1-2|agg:mean|" in results["metrics"]["rouge"]["signature"]
+
+
+def test_a_single_reference_signature_is_byte_identical_to_before(rows: list[dict[str, Any]], tmp_path: Path) -> None:
+    single = [{**r, "standfirst": r["standfirst"][0]} for r in rows[:12]]
+    results, _ = scored(tmp_path, write_jsonl(tmp_path / "a.jsonl", single), "max", "fast")
+    expected = ("rouge:1,2,L,Lsum|tok:rouge-score|stem:porter|lsum-split:bench-rules-2|multiref:max|agg:mean|"
+                "bs:100|ci:95|seed:1234|v:0.1.0")
+    assert results["signature"] == results["targets"]["standfirst"]["signature"] == expected

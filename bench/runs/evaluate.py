@@ -25,7 +25,7 @@ from bench.api.metric import ComparativeMetric, Metric, ScoreItem, ScoreKey
 from bench.errors import UserError
 from bench.metrics.aggregate import aggregate_matrix, length_stats
 from bench.metrics.settings import DEFAULT_BUDGETS, ScoringConfig, build_metrics
-from bench.metrics.signature import metric_signature, rank_signature
+from bench.metrics.signature import metric_signature, nrefs_label, rank_signature
 from bench.metrics.significance import holm_adjust, paired_tests
 from bench.metrics.stats import summary_stats
 from bench.tokenizers.words import RougeScoreTokenizer, make_tokenizer
@@ -64,6 +64,7 @@ class Evaluation:
     keys: list[ScoreKey]
     targets: dict[str, Any]
     metrics: dict[str, Any]
+    nrefs: str | None = None  # references per article over every target, for the run's signature
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """scores.jsonl rows, one per (system, article), made as they are consumed."""
@@ -126,13 +127,21 @@ def score_systems(
                 if isinstance(metric, ComparativeMetric) and group:
                     by_system = {e.system.name: items[a:b] for e, (a, b) in zip(group, _spans(group))}
                     comparisons.setdefault(target, {})[metric.name] = {
-                        **metric.compare(by_system), "signature": metric_signature(metric, scoring, seed)}
+                        **metric.compare(by_system),
+                        "signature": metric_signature(metric, scoring, seed, nrefs_of(references, target))}
     finally:
         for metric in metrics:
             metric.close()
     targets = _targets(scoring, seed, references, scored, per_item, bodies, comparisons)
-    described = {m.name: {**m.describe(), "signature": metric_signature(m, scoring, seed)} for m in metrics}
-    return Evaluation(scored, keys, targets, described)
+    nrefs = nrefs_of(references)
+    described = {m.name: {**m.describe(), "signature": metric_signature(m, scoring, seed, nrefs)} for m in metrics}
+    return Evaluation(scored, keys, targets, described, nrefs)
+
+
+def nrefs_of(references: References, target: str | None = None) -> str | None:
+    """The signature's ``nrefs`` for one target's articles (or all of them)."""
+    prefix = None if target is None else f"{target}\t"
+    return nrefs_label(len(refs) for key, refs in references.items() if prefix is None or key.startswith(prefix))
 
 
 def _spans(group: list[SystemScores]) -> list[tuple[int, int]]:
@@ -200,7 +209,7 @@ def _targets(scoring, seed, references, scored, per_item, bodies, comparisons) -
         }
     for target, block in targets.items():
         block["primary"] = scoring.primary_column()
-        block["signature"] = rank_signature(scoring, seed)
+        block["signature"] = rank_signature(scoring, seed, nrefs_of(references, target))
         group = [e for e in scored if e.system.target == target]
         block["significance"] = _significance(scoring, seed, group, per_item)
         if target in comparisons:
