@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from pydantic import ValidationError
 
+from bench.api.article import TARGETS
 from bench.config import DatasetConfig
 from bench.data import load_dataset_from_config
 from bench.errors import UserError
@@ -95,12 +96,9 @@ def _article_texts(
         if dataset.fingerprint != run["fingerprint"]:
             reason = f"{dataset.source} has changed since the runs were scored (fingerprint {dataset.fingerprint})"
             continue
-        texts = {
-            a.id: {"headline": a.headline, "standfirst": a.standfirst, "body": _start(a.body)}
-            for a in dataset.articles if a.id in ids
-        }
+        texts = {a.id: _texts(a) for a in dataset.articles if a.id in ids}
         reference_words = {
-            t: sum(len(a.reference(t).split()) for a in dataset.articles) / len(dataset.articles)
+            t: sum(_mean_words(a.references(t)) for a in dataset.articles) / len(dataset.articles)
             for t in board["targets"] if t in ("headline", "standfirst")
         }
         return texts, None, reference_words
@@ -118,9 +116,25 @@ def _score_references(results: dict[str, Any], ids: set[str]) -> tuple[dict[str,
         found_ids, refs = read_references([Path(p) for p in config.references], config.target)
     except (UserError, ValidationError, OSError, KeyError, ValueError):
         return None
-    texts = {i: {config.target: " | ".join(refs[i])} for i in found_ids if i in ids}
-    words = {config.target: sum(len(refs[i][0].split()) for i in found_ids) / max(len(found_ids), 1)}
+    texts = {i: {config.target: refs[i][0], **({"references": {config.target: list(refs[i])}} if len(refs[i]) > 1
+                                                else {})} for i in found_ids if i in ids}
+    words = {config.target: sum(_mean_words(refs[i]) for i in found_ids) / max(len(found_ids), 1)}
     return texts, words
+
+
+def _texts(article: Any) -> dict[str, Any]:
+    """What the browser shows of an article: its first references as headline and
+    standfirst, every reference of a target that has several, the body's start."""
+    texts: dict[str, Any] = {"headline": article.headline, "standfirst": article.standfirst,
+                             "body": _start(article.body)}
+    several = {t: list(article.references(t)) for t in TARGETS if len(article.references(t)) > 1}
+    if several:
+        texts["references"] = several
+    return texts
+
+
+def _mean_words(references: Sequence[str]) -> float:
+    return sum(len(r.split()) for r in references) / len(references) if references else 0.0
 
 
 def _start(body: str) -> str:
