@@ -14,10 +14,10 @@ score, and what comparative metrics (a pairwise judge) made of the systems.
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -189,7 +189,7 @@ def _score_group(metric: Metric, group: list[SystemScores], items: list[ScoreIte
 
 def _targets(scoring, seed, references, scored, per_item, bodies, comparisons) -> dict[str, Any]:
     targets: dict[str, Any] = {}
-    words = lru_cache(maxsize=None)(make_tokenizer(scoring.tokenizer, scoring.stemmer == "porter").words)
+    words = BodyWords(make_tokenizer(scoring.tokenizer, scoring.stemmer == "porter").words, (bodies or {}).values())
     # Articles per target: every referenced article, even where a system failed on some.
     n_articles = Counter(key.split("\t", 1)[0] for key in references)
     for entry in scored:
@@ -225,6 +225,29 @@ def _targets(scoring, seed, references, scored, per_item, bodies, comparisons) -
 def _matrix(entry: SystemScores, keys: Sequence[ScoreKey]) -> np.ndarray:
     """One system's scores for ``keys`` as one C-ordered (articles x columns) array."""
     return np.hstack([entry.arrays[k.name] for k in keys])
+
+
+class BodyWords:
+    """The statistics' tokenizer, memory-bounded: words become small integer ids
+    (equal words, equal ids, so every statistic comes out the same) and each
+    article body is tokenized once for all systems and kept as an array of
+    ids, 4 bytes a word instead of a list of strings (60 bytes a word: 100,000
+    bodies would hold gigabytes). Outputs are tokenized as they come."""
+
+    def __init__(self, tokenize: Callable[[str], list[str]], bodies: Iterable[str]) -> None:
+        self._tokenize = tokenize
+        self._ids: dict[str, int] = {}
+        self._bodies = set(bodies)
+        self._kept: dict[str, array] = {}
+
+    def __call__(self, text: str) -> list[int]:
+        kept = self._kept.get(text)
+        if kept is not None:
+            return kept.tolist()
+        ids = [self._ids.setdefault(word, len(self._ids)) for word in self._tokenize(text)]
+        if text in self._bodies:
+            self._kept[text] = array("i", ids)
+        return ids
 
 
 def _stats(scoring: ScoringConfig, system: SystemPredictions, bodies, words) -> dict[str, Any]:
