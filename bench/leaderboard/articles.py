@@ -21,7 +21,7 @@ from bench.config import DatasetConfig
 from bench.data import load_dataset_from_config
 from bench.errors import UserError
 from bench.leaderboard.columns import shown_keys
-from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
+from bench.runs.directory import RunDirectory, iter_jsonl, rows_by_system
 
 BODY_CHARS = 700
 
@@ -163,18 +163,18 @@ def _outputs(entry: dict[str, Any], target: str, runs: dict[str, Any], ids: set[
     return found, None
 
 
-def _read(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+def _read(path: Path, ids: set[str]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
     """A run's file grouped by system, read once however many entries and targets come from it."""
     stat = path.stat()
-    return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    return _read_cached(str(path), stat.st_mtime_ns, stat.st_size, frozenset(ids))
 
 
 @lru_cache(maxsize=64)
-def _read_cached(path: str, mtime_ns: int, size: int) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
-    return rows_by_system(read_jsonl(Path(path)))
+def _read_cached(path: str, mtime_ns: int, size: int, ids: frozenset[str]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+    """Only the rows of the articles shown: a run of 100,000 articles is read row by row, not held."""
+    return rows_by_system(row for row in iter_jsonl(Path(path)) if str(row.get("id")) in ids)
 
 
 def _rows(path: Path, summarizer: str, target: str, ids: set[str]) -> Iterable[dict[str, Any]]:
-    for row in _read(path).get((summarizer, target), []):
-        if str(row.get("id")) in ids:
-            yield {**row, "id": str(row["id"])}
+    for row in _read(path, ids).get((summarizer, target), []):
+        yield {**row, "id": str(row["id"])}
