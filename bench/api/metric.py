@@ -201,6 +201,14 @@ class Metric(_Described):
         article browser and kept in scores.jsonl; never aggregated. JSON-serialisable."""
         return [None] * len(items)
 
+    def summarize(self, systems: Mapping[str, Sequence[ScoreItem]]) -> dict[str, Any] | None:
+        """Optional: what this metric makes of each system's items as a whole, beside the
+        harness's plain means (e.g. the averages another tool reports from the same per-item
+        scores). Called after ``score_arrays`` with the same items, per system (as
+        ``ComparativeMetric.compare``), and recorded the same way, under
+        ``targets.T.comparisons.NAME``. None: nothing to add."""
+        return None
+
 
 class ComparativeMetric(_Described):
     """Scores systems against each other on the same articles (e.g. a pairwise judge)."""
@@ -210,6 +218,12 @@ class ComparativeMetric(_Described):
         """``systems`` maps a system name to its items (same ids and target for all).
         Returns a JSON-serialisable block for results.json: per-system summaries
         (e.g. win rate, Bradley-Terry strength with CI) and how they were made."""
+
+    def use_cache(self, cache: Any) -> None:
+        """The run's prediction cache (a ``bench.cache.PredictionCache``), or None when
+        the run has it off: where to keep what is costly to make again (a judge's
+        verdicts). Called before ``compare`` by ``bench run``; when it is not called
+        the metric decides. Default: nothing is kept."""
 
 
 M = TypeVar("M", bound=type[_Described])
