@@ -200,3 +200,19 @@ def test_a_single_reference_signature_is_byte_identical_to_before(rows: list[dic
     expected = ("rouge:1,2,L,Lsum|tok:rouge-score|stem:porter|lsum-split:bench-rules-2|multiref:max|agg:mean|"
                 "bs:100|ci:95|seed:1234|v:0.1.0")
     assert results["signature"] == results["targets"]["standfirst"]["signature"] == expected
+
+
+@pytest.mark.parametrize("rule", ["max", "mean"])
+def test_the_compiled_oracle_picks_what_the_python_loop_picks_with_several_references(
+    rule: str, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.kernel import native
+
+    if native() is None:
+        pytest.skip("the compiled kernel is not built here (pip install -e .)")
+    articles = [Article(id=r["id"], body=r["body"], headlines=(r["headline"], r["standfirst"]),
+                        standfirsts=(r["standfirst"],)) for r in bbc_articles(shared_data, 60)]
+    settings = OracleSettings(name="o", type="oracle", max_sentences={"headline": 2, "standfirst": 2}, multiref=rule)
+    compiled = OracleSummarizer(settings).summarize(articles, "headline")
+    monkeypatch.setenv("HEADLINE_BENCH_KERNEL", "python")
+    assert OracleSummarizer(settings).summarize(articles, "headline") == compiled
