@@ -246,9 +246,12 @@ def load_task_config(task: str, path: str | Path | None = None, overrides: list[
 
     base = read_config_file(Path(path)) if path is not None else None
     raw = task_run_config(task, base)
+    base_dir = Path(path).parent if path is not None else Path.cwd()  # where the config's model folders are
     for item in overrides or []:
         apply_override(raw, item)
-    return validate_config(raw, base_dir=Path.cwd(), origin=str(path) if path is not None else f"--task {task}")
+        if item.partition("=")[0].strip() in ("dataset", "dataset.source"):
+            base_dir = Path.cwd()
+    return validate_config(raw, base_dir=base_dir, origin=str(path) if path is not None else f"--task {task}")
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
