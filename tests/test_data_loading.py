@@ -194,9 +194,12 @@ def test_empty_reference_is_an_error_or_skipped_and_counted(tmp_path: Path, bbc_
 
 def test_wrong_value_type(tmp_path: Path, bbc_rows: list[dict]) -> None:
     rows = [dict(r) for r in bbc_rows[:3]]
-    rows[0]["headline"] = ["a", "list"]
-    with pytest.raises(DataError, match="field 'headline' is list, expected text"):
+    rows[0]["headline"] = 42
+    with pytest.raises(DataError, match=r"types\.jsonl:1: field 'headline' is int, expected text"):
         load(write_jsonl(tmp_path / "types.jsonl", rows))
+    # Since a target may have several references, a list of texts is not wrong: it is two references.
+    rows[0]["headline"] = ["a", "list"]
+    assert load(write_jsonl(tmp_path / "types.jsonl", rows)).articles[0].references("headline") == ("a", "list")
 
 
 # --- bad files -------------------------------------------------------------------

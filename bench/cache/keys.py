@@ -130,5 +130,5 @@ class PredictionKeys:
     def key(self, target: str, article: Article) -> str:
         seen: list[str] = [article.id, article.body]
         if self.is_oracle:
-            seen += [article.headline, article.standfirst]
+            seen += article.reference_fields()  # one reference: the text itself, as before lists existed
         return _digest([self._base, target, seen])

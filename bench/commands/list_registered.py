@@ -1,4 +1,4 @@
-"""bench list: what is registered (summarizers, dataset formats, metrics, tokenizers, engines).
+"""bench list: what is registered (summarizers, dataset formats, tasks, metrics, tokenizers, engines).
 
 It answers at once: registries are read from entry points, and a plug-in's
 ``description`` is read from its source (``bench.api.introspect``), so listing
@@ -16,14 +16,6 @@ from typing import Any, Callable
 
 # Libraries quick enough to import for a listing (tens of milliseconds).
 CHEAP_LIBRARIES = frozenset({"numpy", "pydantic", "pydantic_core", "typing_extensions", "yaml", "regex"})
-# Until dataset formats register through entry points (group bench.formats), the built-in ones:
-BUILTIN_FORMATS = {
-    "seeds": "folder of .txt articles: headline, standfirst, body lines",
-    "json": "JSON Lines file (.jsonl), one article per line",
-    "csv": "CSV file with a header row",
-    "parquet": "Parquet file",
-    "hf": "hf:NAME[:CONFIG] dataset on the Hugging Face Hub, with dataset.split",
-}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -38,6 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     from bench.api.engine import engine_types, get_engine_class
     from bench.api.registry import entry_point_values
+    from bench.data.formats import format_types
     from bench.api.summarizer import get_summarizer_class, summarizer_types
     from bench.tokenizers.registry import get_tokenizer_class, tokenizer_types
 
@@ -45,11 +38,8 @@ def main(args: argparse.Namespace) -> int:
     print("summarizers:")
     _print_section(summarizer_types(), get_summarizer_class if full else None, oracle_flag=True)
     print("dataset formats (dataset.format):")
-    formats = entry_point_values("bench.formats")
-    if formats:
-        _print_section(formats, None, module_first=True)
-    for name, about in ({} if formats else BUILTIN_FORMATS).items():
-        print(f"  {name:<14} {about}")
+    _print_section(format_types(), None)
+    _print_tasks()
     print("metrics (scoring):")
     _print_metrics(full)
     print("tokenizers (scoring.tokenizer):")
@@ -57,6 +47,15 @@ def main(args: argparse.Namespace) -> int:
     print("engines (engine.type):")
     _print_section(engine_types(), get_engine_class if full else None, module_first=True)
     return 0
+
+
+def _print_tasks() -> None:
+    """The standard corpora shipped as task files (bench/tasks/*.yaml): read, not imported."""
+    from bench.data.tasks import task_listing
+
+    print("tasks (dataset.task, or bench run --task NAME):")
+    for name, about in task_listing():
+        print(f"  {name:<26} {about}")
 
 
 def _print_section(types: dict[str, str], lookup: Callable[[str], Any] | None, **options: bool) -> None:

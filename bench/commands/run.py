@@ -1,4 +1,4 @@
-"""bench run CONFIG [--set key=value ...] [--output DIR] [--no-cache] [--resume RUN_DIR] [--fresh]"""
+"""bench run CONFIG [--task NAME] [--set key=value ...] [--output DIR] [--no-cache] [--resume RUN_DIR] [--fresh]"""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pathlib import Path
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("run", help="run a config's summarizers over its dataset and score them")
-    parser.add_argument("config", nargs="?", help="a YAML config (see configs/); optional with --resume")
+    parser.add_argument("config", nargs="?", help="a YAML config (see configs/); optional with --resume or --task")
+    parser.add_argument("--task", metavar="NAME", default=None,
+                        help="run on a standard corpus by name ('bench list' shows them): its data, targets and "
+                             "scoring defaults, with CONFIG's summarizers, or the task's baselines without CONFIG")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override a config value, e.g. --set dataset.limit=50 (repeatable)")
     parser.add_argument("--output", "-o", default="runs", help="where run directories go (default: runs/)")
@@ -24,15 +27,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from bench.config import load_config
+    from bench.config import load_config, load_task_config
     from bench.errors import UserError
 
-    if args.config is None and args.resume is None:
-        raise UserError("bench run: give a CONFIG file, or --resume RUN_DIR to continue a run")
-    config_path = args.config or str(Path(args.resume) / "config.yaml")
-    if args.config is None and not Path(config_path).is_file():
-        raise UserError(f"{args.resume}: no config.yaml there; pass a run directory written by 'bench run'")
-    config = load_config(config_path, args.overrides)
+    if args.config is None and args.resume is None and args.task is None:
+        raise UserError("bench run: give a CONFIG file, or --resume RUN_DIR to continue a run, or --task NAME")
+    if args.task is not None:
+        config = load_task_config(args.task, args.config, args.overrides)
+    else:
+        config_path = args.config or str(Path(args.resume) / "config.yaml")
+        if args.config is None and not Path(config_path).is_file():
+            raise UserError(f"{args.resume}: no config.yaml there; pass a run directory written by 'bench run'")
+        config = load_config(config_path, args.overrides)
     # Imported only now: a config error is reported before the scoring stack loads.
     from bench.runs.report import print_results
     from bench.runs.runner import RunInterrupted, run

@@ -1,5 +1,6 @@
-"""Articles in: a seeds folder, local JSONL/CSV/Parquet files or Hub datasets
-(both through Hugging Face ``datasets``), checked, optionally subsampled."""
+"""Articles in: a seeds folder, local JSONL/CSV/Parquet files, Hub datasets or a
+named task (a standard corpus), read through a format from the registry in
+``bench.data.formats``, checked, optionally subsampled."""
 
 from bench.data.loading import Dataset, load_dataset_from_config
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import random
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from bench.api.article import TARGETS, Article
 from bench.config import DatasetConfig
-from bench.data.files import detect_format, read_hub_rows, read_local_rows
-from bench.data.seeds import read_seeds_folder
-from bench.errors import DataError
+from bench.data.columns import table_to_articles, wanted_columns
+from bench.data.formats import detect_format, get_format
 
-ARTICLE_FIELDS = ("id", "headline", "standfirst", "body")
+log = logging.getLogger("bench.data")
 
 
 @dataclass
@@ -27,6 +27,12 @@ class Dataset:
     total_rows: int
     skipped: dict[str, list[str]] = field(default_factory=dict)
     subset_seed: int | None = None
+    task: str | None = None
+    # Per scored target: {number of references: number of articles}.
+    reference_counts: dict[str, dict[int, int]] = field(default_factory=dict)
+    dropped_references: dict[str, int] = field(default_factory=dict)
+    ids_numbered: bool = False
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ids(self) -> list[str]:
@@ -34,7 +40,7 @@ class Dataset:
 
     def record(self) -> dict[str, Any]:
         """What a run writes about its data: enough to tell two datasets apart."""
-        return {
+        record = {
             "source": self.source,
             "format": self.format,
             "fingerprint": self.fingerprint,
@@ -44,96 +50,56 @@ class Dataset:
             "skipped": self.skipped,
             "ids": self.ids,
         }
+        if self.task is not None:
+            record["task"] = self.task
+        record["references"] = {t: {str(n): k for n, k in c.items()} for t, c in self.reference_counts.items()}
+        if self.dropped_references:
+            record["dropped_empty_references"] = self.dropped_references
+        if self.ids_numbered:
+            record["ids_numbered_by_row"] = True
+        return record
 
 
-def load_dataset_from_config(config: DatasetConfig, targets: list[str], seed: int) -> Dataset:
+def load_dataset_from_config(config: DatasetConfig, targets: Sequence[str], seed: int) -> Dataset:
+    """Read, check and (with ``limit``) subsample; notes on what was left out go to the log."""
     fmt = config.format if config.format != "auto" else detect_format(config.source)
-    if fmt == "seeds":
-        folder = Path(config.source)
-        if not folder.is_dir():
-            raise DataError(f"{folder}: seeds folder not found; check dataset.source")
-        rows, label = read_seeds_folder(folder), str(folder)
-    elif fmt == "hf":
-        rows, label = read_hub_rows(config.source, config.split, config.revision), config.source
-    else:
-        rows, label = read_local_rows(Path(config.source), fmt), config.source
-    articles, skipped = rows_to_articles(rows, config.fields, label, targets, config.on_empty)
+    raw = get_format(fmt).read(config.source, config, wanted_columns(config.fields))
+    conversion = table_to_articles(raw, config, targets)
+    del raw
+    _release_arrow_memory()
+    articles = conversion.articles
     subset_seed = None
     if config.limit is not None and config.limit < len(articles):
         subset_seed = config.seed if config.seed is not None else seed
         articles = seeded_subset(articles, config.limit, subset_seed)
+    for note in conversion.notes:
+        log.warning("note: %s", note)
     return Dataset(
         articles=articles,
         source=config.source,
         format=fmt,
         fingerprint=fingerprint(articles),
-        total_rows=len(rows),
-        skipped=skipped,
+        total_rows=conversion.total_rows,
+        skipped=conversion.skipped,
         subset_seed=subset_seed,
+        task=config.task,
+        reference_counts=reference_counts(articles, targets),
+        dropped_references=conversion.dropped_references,
+        ids_numbered=conversion.ids_numbered,
+        notes=conversion.notes,
     )
 
 
-def rows_to_articles(
-    rows: list[dict[str, Any]],
-    mapping: dict[str, str],
-    label: str,
-    targets: list[str] | tuple[str, ...] = TARGETS,
-    on_empty: str = "error",
-) -> tuple[list[Article], dict[str, list[str]]]:
-    """Map columns to article fields and check every article.
+def _release_arrow_memory() -> None:
+    """Give the batches' memory back: Arrow's allocator keeps freed memory for reuse."""
+    import pyarrow as pa
 
-    Duplicate ids, missing fields and empty bodies are errors. An empty
-    reference for a scored target is an error unless ``on_empty`` is ``skip``,
-    in which case the article is dropped and its id recorded.
-    """
-    if not rows:
-        raise DataError(f"{label}: no articles found; check the file or split")
-    columns = {name: mapping.get(name, name) for name in ARTICLE_FIELDS}
-    present = set(rows[0])
-    for name in ("headline", "standfirst", "body"):
-        if columns[name] not in present:
-            hint = f"map it with dataset.fields.{name}" if name not in mapping else "fix dataset.fields"
-            raise DataError(
-                f"{label}: no column {columns[name]!r} for the article {name}; columns are {sorted(present)}; {hint}"
-            )
-    has_ids = columns["id"] in present
-    articles: list[Article] = []
-    seen: dict[str, int] = {}
-    skipped: dict[str, list[str]] = {}
-    for index, row in enumerate(rows):
-        raw_id = row.get(columns["id"]) if has_ids else f"row-{index}"
-        if raw_id is None or str(raw_id).strip() == "":
-            raise DataError(f"{label}: row {index + 1} has an empty id ({columns['id']!r}); give every article an id")
-        article_id = str(raw_id)
-        if article_id in seen:
-            raise DataError(f"{label}: duplicate id {article_id!r} (rows {seen[article_id] + 1} and {index + 1}); ids must be unique")
-        seen[article_id] = index
-        values = {}
-        for name in ("headline", "standfirst", "body"):
-            value = row.get(columns[name])
-            if value is not None and not isinstance(value, str):
-                raise DataError(f"{label}: article {article_id!r} field {name!r} is {type(value).__name__}, expected text")
-            values[name] = _normalise(value or "")
-        if not values["body"]:
-            raise DataError(f"{label}: article {article_id!r} has an empty body; remove it or fill it in")
-        empty = [t for t in targets if not values[t]]
-        if empty:
-            if on_empty == "skip":
-                for target in empty:
-                    skipped.setdefault(f"empty_{target}", []).append(article_id)
-                continue
-            raise DataError(
-                f"{label}: article {article_id!r} has an empty {empty[0]}; fill it in, or set dataset.on_empty: skip"
-            )
-        articles.append(Article(id=article_id, **values))
-    if not articles:
-        raise DataError(f"{label}: every article was skipped for an empty reference; check dataset.fields")
-    return articles, skipped
+    pa.default_memory_pool().release_unused()
 
 
-def _normalise(text: str) -> str:
-    """One paragraph per line: blank lines and surrounding spaces go."""
-    return "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip())
+def reference_counts(articles: list[Article], targets: Sequence[str]) -> dict[str, dict[int, int]]:
+    """Per target, {number of references: number of articles} (the signature's nrefs)."""
+    return {t: dict(sorted(Counter(len(a.references(t)) for a in articles).items())) for t in targets}
 
 
 def seeded_subset(articles: list[Article], limit: int, seed: int) -> list[Article]:
@@ -143,11 +109,14 @@ def seeded_subset(articles: list[Article], limit: int, seed: int) -> list[Articl
 
 
 def fingerprint(articles: list[Article]) -> str:
-    """A hash of exactly the articles scored: ids, references and bodies, in order."""
+    """A hash of exactly the articles scored: ids, references and bodies, in order.
+    A target's single reference hashes as the text itself, so data with one
+    reference per target keeps the fingerprint it had before lists existed."""
     digest = hashlib.sha256()
     for article in articles:
-        digest.update(
-            json.dumps([article.id, article.headline, article.standfirst, article.body], ensure_ascii=False).encode()
-        )
+        digest.update(json.dumps([article.id, *article.reference_fields(), article.body], ensure_ascii=False).encode())
         digest.update(b"\n")
     return "sha256:" + digest.hexdigest()[:16]
+
+
+__all__ = ["TARGETS", "Dataset", "fingerprint", "load_dataset_from_config", "seeded_subset"]

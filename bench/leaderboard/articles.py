@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from pydantic import ValidationError
 
+from bench.api.article import TARGETS
 from bench.config import DatasetConfig
 from bench.data import load_dataset_from_config
 from bench.errors import UserError
 from bench.leaderboard.columns import shown_keys
-from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
+from bench.runs.directory import RunDirectory, iter_jsonl, rows_by_system
 
 BODY_CHARS = 700
 
@@ -95,12 +96,9 @@ def _article_texts(
         if dataset.fingerprint != run["fingerprint"]:
             reason = f"{dataset.source} has changed since the runs were scored (fingerprint {dataset.fingerprint})"
             continue
-        texts = {
-            a.id: {"headline": a.headline, "standfirst": a.standfirst, "body": _start(a.body)}
-            for a in dataset.articles if a.id in ids
-        }
+        texts = {a.id: _texts(a) for a in dataset.articles if a.id in ids}
         reference_words = {
-            t: sum(len(a.reference(t).split()) for a in dataset.articles) / len(dataset.articles)
+            t: sum(_mean_words(a.references(t)) for a in dataset.articles) / len(dataset.articles)
             for t in board["targets"] if t in ("headline", "standfirst")
         }
         return texts, None, reference_words
@@ -118,9 +116,25 @@ def _score_references(results: dict[str, Any], ids: set[str]) -> tuple[dict[str,
         found_ids, refs = read_references([Path(p) for p in config.references], config.target)
     except (UserError, ValidationError, OSError, KeyError, ValueError):
         return None
-    texts = {i: {config.target: " | ".join(refs[i])} for i in found_ids if i in ids}
-    words = {config.target: sum(len(refs[i][0].split()) for i in found_ids) / max(len(found_ids), 1)}
+    texts = {i: {config.target: refs[i][0], **({"references": {config.target: list(refs[i])}} if len(refs[i]) > 1
+                                                else {})} for i in found_ids if i in ids}
+    words = {config.target: sum(_mean_words(refs[i]) for i in found_ids) / max(len(found_ids), 1)}
     return texts, words
+
+
+def _texts(article: Any) -> dict[str, Any]:
+    """What the browser shows of an article: its first references as headline and
+    standfirst, every reference of a target that has several, the body's start."""
+    texts: dict[str, Any] = {"headline": article.headline, "standfirst": article.standfirst,
+                             "body": _start(article.body)}
+    several = {t: list(article.references(t)) for t in TARGETS if len(article.references(t)) > 1}
+    if several:
+        texts["references"] = several
+    return texts
+
+
+def _mean_words(references: Sequence[str]) -> float:
+    return sum(len(r.split()) for r in references) / len(references) if references else 0.0
 
 
 def _start(body: str) -> str:
@@ -149,18 +163,18 @@ def _outputs(entry: dict[str, Any], target: str, runs: dict[str, Any], ids: set[
     return found, None
 
 
-def _read(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+def _read(path: Path, ids: set[str]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
     """A run's file grouped by system, read once however many entries and targets come from it."""
     stat = path.stat()
-    return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    return _read_cached(str(path), stat.st_mtime_ns, stat.st_size, frozenset(ids))
 
 
 @lru_cache(maxsize=64)
-def _read_cached(path: str, mtime_ns: int, size: int) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
-    return rows_by_system(read_jsonl(Path(path)))
+def _read_cached(path: str, mtime_ns: int, size: int, ids: frozenset[str]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+    """Only the rows of the articles shown: a run of 100,000 articles is read row by row, not held."""
+    return rows_by_system(row for row in iter_jsonl(Path(path)) if str(row.get("id")) in ids)
 
 
 def _rows(path: Path, summarizer: str, target: str, ids: set[str]) -> Iterable[dict[str, Any]]:
-    for row in _read(path).get((summarizer, target), []):
-        if str(row.get("id")) in ids:
-            yield {**row, "id": str(row["id"])}
+    for row in _read(path, ids).get((summarizer, target), []):
+        yield {**row, "id": str(row["id"])}

@@ -30,7 +30,7 @@ from bench import __version__
 from bench.errors import UserError
 from bench.leaderboard.ranking import rank_target
 from bench.metrics.signature import parse_signature
-from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
+from bench.runs.directory import RunDirectory, iter_jsonl
 
 SCHEMA_VERSION = 3
 DECIMALS = 6  # per-article scores are stored rounded; significance is always computed from the stored values
@@ -107,9 +107,9 @@ def _add_run(board_file: dict[str, Any], run: dict[str, Any], path: Path, result
              primary: str | None) -> None:
     described = metric_descriptions(results)
     board = _board_for(board_file, results, primary, described)
-    score_rows = _score_rows(path)
     summarizer_configs = {s.get("name"): s for s in (results.get("config") or {}).get("summarizers", [])}
     signatures = _entry_signatures(results, described)
+    ranked_by: dict[str, str] = {}
     for target, block in results["targets"].items():
         metric = primary or block.get("primary", "rougeLsum.f")
         board_target = board["targets"].setdefault(
@@ -130,6 +130,10 @@ def _add_run(board_file: dict[str, Any], run: dict[str, Any], path: Path, result
             raise UserError(f"{path}: no score {key!r} in this run; rank by a score every run has (--primary)")
         for name, found in (block.get("comparisons") or {}).items():
             board_target["comparisons"].append({"run": run["id"], "metric": name, "result": found})
+        ranked_by[target] = board_target["primary"]
+    score_rows = _score_rows(path, ranked_by)
+    for target, block in results["targets"].items():
+        board_target = board["targets"][target]
         for name, system in block["systems"].items():
             per_article = _per_article(score_rows, target, name, board_target["primary"], path)
             entry = _entry(run, name, system, summarizer_configs.get(name), per_article, signatures)
@@ -211,25 +215,42 @@ def _same_articles(dataset: dict[str, Any], fingerprint: str, references: dict[s
     return bool(shared) and all(known[t] == references[t] for t in shared)
 
 
-def _score_rows(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+def _score_rows(path: Path, ranked_by: dict[str, str]) -> dict[tuple[Any, Any], list[tuple[Any, Any]]]:
+    """Per (summarizer, target), each article's (id, score the target is ranked by), in file
+    order. Read row by row, keeping only that score: 100,000 articles x several systems
+    of nested score dicts would not fit in memory."""
     scores = RunDirectory(path).scores_path
     if not scores.is_file():
         raise UserError(f"{scores}: missing; the leaderboard needs per-article scores for its significance tests")
-    return rows_by_system(read_jsonl(scores))
-
-
-def _per_article(rows: dict[tuple[Any, Any], list[dict[str, Any]]], target: str, name: str, metric: str,
-                 path: Path) -> dict[str, float]:
-    score_key, _, column = metric.partition(".")
-    scores: dict[str, float] = {}
-    for row in rows.get((name, target), []):
+    kept: dict[tuple[Any, Any], list[tuple[Any, Any]]] = {}
+    for row in iter_jsonl(scores):
+        metric = ranked_by.get(row.get("target"))
+        if metric is None:
+            continue
+        score_key, _, column = metric.partition(".")
         try:
             value = row["scores"][score_key][column or "f"]
+        except (KeyError, TypeError):
+            value = _MISSING
+        kept.setdefault((row.get("summarizer"), row.get("target")), []).append((row.get("id"), value))
+    return kept
+
+
+_MISSING = object()  # a row without the ranking score: an error, named when that entry is built
+
+
+def _per_article(rows: dict[tuple[Any, Any], list[tuple[Any, Any]]], target: str, name: str, metric: str,
+                 path: Path) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for article_id, value in rows.get((name, target), []):
+        try:
             if value is None:
                 continue  # the metric has no score for this article (e.g. an empty output)
-            scores[str(row["id"])] = round(float(value), DECIMALS)
+            if value is _MISSING:
+                raise KeyError(metric)
+            scores[str(article_id)] = round(float(value), DECIMALS)
         except (KeyError, TypeError, ValueError):
-            raise UserError(f"{path}/scores.jsonl: {name}/{target} article {row.get('id')!r} has no {metric} score; "
+            raise UserError(f"{path}/scores.jsonl: {name}/{target} article {article_id!r} has no {metric} score; "
                             "rank by a metric every run has (--primary)") from None
     if not scores:
         raise UserError(f"{path}/scores.jsonl: no per-article scores for {name}/{target}; the run folder is incomplete")

@@ -679,9 +679,13 @@
       head.appendChild(el("th", { text: "this system's" }));
       table.appendChild(el("thead", {}, [head]));
       var body = el("tbody");
-      if (article) {
-        body.appendChild(el("tr", { class: "reference" }, [el("td", { text: "reference" }),
-          el("td", { class: "output", colspan: browser.columns.length + 2, text: article[view.target] })]));
+      if (article) {  // every reference of the target, one row each, when the article has several
+        var references = (article.references || {})[view.target] || [article[view.target]];
+        references.forEach(function (text, k) {
+          body.appendChild(el("tr", { class: "reference" }, [
+            el("td", { text: references.length > 1 ? "reference " + (k + 1) : "reference" }),
+            el("td", { class: "output", colspan: browser.columns.length + 2, text: text })]));
+        });
       }
       block.entries.concat(block.oracles).forEach(function (entry) {
         var found = (outputs[entry.key] || {})[view.article];

@@ -10,6 +10,11 @@ version). ROUGE's signature is the run's historical signature, unchanged:
 The run's signature is ROUGE's with every other metric's own fields appended
 (in config order), so a ROUGE-only config keeps exactly the string above.
 
+Where articles have several references, the shared fields start with
+sacreBLEU's ``nrefs:`` (references per article, ``1-4`` where it varies),
+right after the ``multiref`` rule that combines them; with one reference per
+article it is left out, so single-reference signatures stay byte-identical.
+
 Boards rank by one metric, so a board is keyed by the dataset and the
 signature of *what ranks* (the primary score's metric); a side metric carries
 its own signature on every entry, and a board says so when entries' side
@@ -18,6 +23,8 @@ signatures differ. Two results ranked under different signatures never meet.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from bench import __version__
 from bench.api.metric import ComparativeMetric, Metric
 from bench.metrics.settings import ROUGE, ScoringConfig, build_metrics
@@ -25,9 +32,19 @@ from bench.metrics.settings import ROUGE, ScoringConfig, build_metrics
 Fields = list[tuple[str, str]]
 
 
-def common_fields(scoring: ScoringConfig, seed: int) -> Fields:
-    """How every metric's numbers are aggregated: plain mean, bootstrap interval, seed, version."""
-    return [
+def nrefs_label(counts: Iterable[int]) -> str | None:
+    """References per article as the signature prints it: ``3``, or ``1-4`` where it varies."""
+    found = set(counts)
+    if not found:
+        return None
+    low, high = min(found), max(found)
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def common_fields(scoring: ScoringConfig, seed: int, nrefs: str | None = None) -> Fields:
+    """How every metric's numbers are aggregated: references per article (when
+    more than one), plain mean, bootstrap interval, seed, version."""
+    return [("nrefs", nrefs)] * (nrefs not in (None, "1")) + [
         ("agg", "mean"),
         ("bs", str(scoring.bootstrap)),
         ("ci", f"{scoring.confidence * 100:g}"),
@@ -40,9 +57,10 @@ def join(fields: Fields) -> str:
     return "|".join(f"{k}:{v}" for k, v in fields)
 
 
-def metric_signature(metric: Metric | ComparativeMetric, scoring: ScoringConfig, seed: int) -> str:
+def metric_signature(metric: Metric | ComparativeMetric, scoring: ScoringConfig, seed: int,
+                     nrefs: str | None = None) -> str:
     """One metric's own signature: its fields, then the shared ones."""
-    return join(list(metric.signature()) + common_fields(scoring, seed))
+    return join(list(metric.signature()) + common_fields(scoring, seed, nrefs))
 
 
 def signatures(scoring: ScoringConfig, seed: int) -> dict[str, str]:
@@ -50,10 +68,10 @@ def signatures(scoring: ScoringConfig, seed: int) -> dict[str, str]:
     return {m.name: metric_signature(m, scoring, seed) for m in build_metrics(scoring, seed)}
 
 
-def signature(scoring: ScoringConfig, seed: int) -> str:
+def signature(scoring: ScoringConfig, seed: int, nrefs: str | None = None) -> str:
     """The run's signature: ROUGE's, then each other metric's own fields."""
     metrics = build_metrics(scoring, seed)
-    fields = list(metrics[0].signature()) + common_fields(scoring, seed)
+    fields = list(metrics[0].signature()) + common_fields(scoring, seed, nrefs)
     seen = {k for k, _ in fields}
     for metric in metrics[1:]:
         own = list(metric.signature())
@@ -67,12 +85,12 @@ def signature(scoring: ScoringConfig, seed: int) -> str:
     return join(fields)
 
 
-def rank_signature(scoring: ScoringConfig, seed: int) -> str:
+def rank_signature(scoring: ScoringConfig, seed: int, nrefs: str | None = None) -> str:
     """The signature a board is keyed on: that of the metric the primary score belongs to."""
     key = scoring.primary.partition(".")[0]
     for metric in build_metrics(scoring, seed):
         if isinstance(metric, Metric) and key in {k.name for k in metric.keys()}:
-            return metric_signature(metric, scoring, seed)
+            return metric_signature(metric, scoring, seed, nrefs)
     raise ValueError(f"no metric of this config produces the primary score {scoring.primary!r}")
 
 

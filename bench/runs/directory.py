@@ -68,18 +68,21 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
+    return list(iter_jsonl(path))
+
+
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The rows of a JSON Lines file one at a time (a large run's file is never held whole)."""
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                rows.append(json.loads(line))
+                yield json.loads(line)
             except json.JSONDecodeError:
                 if not line.endswith("\n"):
-                    break  # a line cut short by a crash: everything before it stands
+                    return  # a line cut short by a crash: everything before it stands
                 raise UserError(f"{path}:{number}: invalid JSON line; the file is damaged") from None
-    return rows
 
 
 def rows_by_system(rows: Iterable[dict[str, Any]]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:

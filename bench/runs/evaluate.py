@@ -14,10 +14,10 @@ score, and what comparative metrics (a pairwise judge) made of the systems.
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from bench.api.metric import ComparativeMetric, Metric, ScoreItem, ScoreKey
 from bench.errors import UserError
 from bench.metrics.aggregate import aggregate_matrix, length_stats
 from bench.metrics.settings import DEFAULT_BUDGETS, ScoringConfig, build_metrics
-from bench.metrics.signature import metric_signature, rank_signature
+from bench.metrics.signature import metric_signature, nrefs_label, rank_signature
 from bench.metrics.significance import holm_adjust, paired_tests
 from bench.metrics.stats import summary_stats
 from bench.tokenizers.registry import make_tokenizer
@@ -66,6 +66,7 @@ class Evaluation:
     keys: list[ScoreKey]
     targets: dict[str, Any]
     metrics: dict[str, Any]
+    nrefs: str | None = None  # references per article over every target, for the run's signature
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """scores.jsonl rows, one per (system, article), made as they are consumed."""
@@ -84,7 +85,7 @@ class Evaluation:
 
 def references_of(articles: Sequence[Any], targets: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """A dataset's references in the form ``evaluate`` takes."""
-    return {f"{t}\t{a.id}": (a.reference(t),) for a in articles for t in targets}
+    return {f"{t}\t{a.id}": a.references(t) for a in articles for t in targets}
 
 
 def evaluate(
@@ -138,13 +139,20 @@ def score_systems(
                         else metric.summarize(by_system)
                     if found is not None:
                         comparisons.setdefault(target, {})[metric.name] = {
-                            **found, "signature": metric_signature(metric, scoring, seed)}
+                            **found, "signature": metric_signature(metric, scoring, seed, nrefs_of(references, target))}
     finally:
         for metric in metrics:
             metric.close()
     targets = _targets(scoring, seed, references, scored, per_item, bodies, comparisons)
-    described = {m.name: {**m.describe(), "signature": metric_signature(m, scoring, seed)} for m in metrics}
-    return Evaluation(scored, keys, targets, described)
+    nrefs = nrefs_of(references)
+    described = {m.name: {**m.describe(), "signature": metric_signature(m, scoring, seed, nrefs)} for m in metrics}
+    return Evaluation(scored, keys, targets, described, nrefs)
+
+
+def nrefs_of(references: References, target: str | None = None) -> str | None:
+    """The signature's ``nrefs`` for one target's articles (or all of them)."""
+    prefix = None if target is None else f"{target}\t"
+    return nrefs_label(len(refs) for key, refs in references.items() if prefix is None or key.startswith(prefix))
 
 
 def _spans(group: list[SystemScores]) -> list[tuple[int, int]]:
@@ -192,7 +200,7 @@ def _score_group(metric: Metric, group: list[SystemScores], items: list[ScoreIte
 
 def _targets(scoring, seed, references, scored, per_item, bodies, comparisons) -> dict[str, Any]:
     targets: dict[str, Any] = {}
-    words = lru_cache(maxsize=None)(make_tokenizer(scoring.tokenizer, scoring.stemmer == "porter").words)
+    words = BodyWords(make_tokenizer(scoring.tokenizer, scoring.stemmer == "porter").words, (bodies or {}).values())
     # Articles per target: every referenced article, even where a system failed on some.
     n_articles = Counter(key.split("\t", 1)[0] for key in references)
     for entry in scored:
@@ -212,7 +220,7 @@ def _targets(scoring, seed, references, scored, per_item, bodies, comparisons) -
         }
     for target, block in targets.items():
         block["primary"] = scoring.primary_column()
-        block["signature"] = rank_signature(scoring, seed)
+        block["signature"] = rank_signature(scoring, seed, nrefs_of(references, target))
         group = [e for e in scored if e.system.target == target]
         block["significance"] = _significance(scoring, seed, group, per_item)
         if target in comparisons:
@@ -228,6 +236,29 @@ def _targets(scoring, seed, references, scored, per_item, bodies, comparisons) -
 def _matrix(entry: SystemScores, keys: Sequence[ScoreKey]) -> np.ndarray:
     """One system's scores for ``keys`` as one C-ordered (articles x columns) array."""
     return np.hstack([entry.arrays[k.name] for k in keys])
+
+
+class BodyWords:
+    """The statistics' tokenizer, memory-bounded: words become small integer ids
+    (equal words, equal ids, so every statistic comes out the same) and each
+    article body is tokenized once for all systems and kept as an array of
+    ids, 4 bytes a word instead of a list of strings (60 bytes a word: 100,000
+    bodies would hold gigabytes). Outputs are tokenized as they come."""
+
+    def __init__(self, tokenize: Callable[[str], list[str]], bodies: Iterable[str]) -> None:
+        self._tokenize = tokenize
+        self._ids: dict[str, int] = {}
+        self._bodies = set(bodies)
+        self._kept: dict[str, array] = {}
+
+    def __call__(self, text: str) -> list[int]:
+        kept = self._kept.get(text)
+        if kept is not None:
+            return kept.tolist()
+        ids = [self._ids.setdefault(word, len(self._ids)) for word in self._tokenize(text)]
+        if text in self._bodies:
+            self._kept[text] = array("i", ids)
+        return ids
 
 
 def _stats(scoring: ScoringConfig, system: SystemPredictions, bodies, words) -> dict[str, Any]:

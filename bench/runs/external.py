@@ -131,6 +131,10 @@ def read_references(paths: list[Path], target: str) -> tuple[list[str], dict[str
             found = {row["id"]: _reference_texts(row, path, number, target) for number, row in _read_jsonl(path)}
         else:
             found = {str(k): [line] for k, line in enumerate(_read_lines(path), start=1)}
+            blank = next((k for k, texts in found.items() if not texts[0].strip()), None)
+            if blank is not None:  # scoring against nothing would count as a real zero
+                raise DataError(f"{path}:{blank}: empty reference; every line must hold a reference "
+                                "(fill it in, or remove that line from the references and every predictions file)")
         if ids is None:
             ids = list(found)
         elif set(found) != set(ids):
@@ -208,7 +212,10 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
             raise DataError(f"{path}:{number}: not valid JSON; one JSON object per line") from None
         if not isinstance(row, dict) or "id" not in row:
             raise DataError(f"{path}:{number}: each line needs an 'id' field")
-        row["id"] = str(row["id"])
+        if isinstance(row["id"], bool) or not isinstance(row["id"], (str, int)):
+            raise DataError(f"{path}:{number}: the 'id' is {type(row['id']).__name__}; an id must be text "
+                            "or a whole number")
+        row["id"] = str(row["id"])  # a whole number: its digits, as written
         if row["id"] in seen:
             raise DataError(f"{path}:{number}: id {row['id']!r} appears twice; ids must be unique")
         seen.add(row["id"])
@@ -223,8 +230,11 @@ def _reference_texts(row: dict[str, Any], path: Path, number: int, target: str) 
     for field in fields:
         value = row.get(field)
         if isinstance(value, str):
-            return [value]
+            value = [value]
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            if not all(v.strip() for v in value):
+                raise DataError(f"{path}:{number}: empty {field!r}; every article needs a real reference "
+                                "(fill it in, or remove the article from the references and predictions)")
             return value
     if target == "reference" and any(isinstance(row.get(t), str) for t in ("headline", "standfirst")):
         raise DataError(f"{path}:{number}: no 'reference' or 'references' field; say which field to score "

@@ -76,7 +76,7 @@ def score_and_record(
         timings["total_s"] = round(time.perf_counter() - started, 3)
     dataset = {**dataset, "reference_fingerprints": reference_fingerprints(references)}
     results = results_record(config, dataset, evaluation.targets, evaluation.metrics, failures or [], timings,
-                             **extra)
+                             nrefs=evaluation.nrefs, **extra)
     checkpoint()
     write_json(directory.results_path, results)
     return results
@@ -89,16 +89,19 @@ def results_record(
     metrics: dict[str, Any],
     failures: list[dict[str, Any]],
     timings: dict[str, Any],
+    *,
+    nrefs: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """Every field a results file has; ``extra`` adds a command's own (seeds, cache)."""
+    """Every field a results file has; ``nrefs`` is the references per article
+    (for the signature); ``extra`` adds a command's own (seeds, cache)."""
     return {
         "format": RESULTS_FORMAT,
         "format_version": RESULTS_FORMAT_VERSION,
         "name": config.name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "bench_version": __version__,
-        "signature": signature(config.scoring, config.seed),
+        "signature": signature(config.scoring, config.seed, nrefs),
         "seed": config.seed,
         "dataset": dataset,
         "targets": targets,

@@ -28,10 +28,10 @@ from tqdm import tqdm
 from bench.api.engine import Engine
 from bench.api.summarizer import get_summarizer_class
 from bench.cache import PredictionKeys
-from bench.config import DatasetConfig, RunConfig
-from bench.data import Dataset, load_dataset_from_config
+from bench.config import RunConfig
+from bench.data import load_dataset_from_config
 from bench.engines import make_engine
-from bench.errors import DataError, UserError
+from bench.errors import UserError
 from bench.runs.caching import RunCache, cache_record
 from bench.runs.directory import RunDirectory, write_jsonl
 from bench.runs.generation import canonical_predictions, generate_all
@@ -73,8 +73,7 @@ def run(
     the newest unfinished run of the same config under ``output``."""
     started = time.perf_counter()
     with StopSignals() as signals, ExitStack() as stack:
-        dataset = load_dataset_from_config(config.dataset, config.targets, config.seed)
-        check_articles(dataset, config.dataset)
+        dataset = load_dataset_from_config(config.dataset, config.targets, config.seed)  # checked as it is read
         seeds = seed_everything(config.seed)
         keys = {s["name"]: PredictionKeys(get_summarizer_class(s["type"]), s, config.seed) for s in config.summarizers}
         cache = RunCache.open(config, use_cache, log)
@@ -116,12 +115,3 @@ def run(
         (directory.path / RunDirectory.LOCK).unlink(missing_ok=True)
     return RunOutcome(directory, results, generated.failures)
 
-
-def check_articles(dataset: Dataset, config: DatasetConfig) -> None:
-    """Reject what would make a run fail or crawl long after it started."""
-    for article in dataset.articles:
-        if len(article.body) > config.max_body_chars:
-            raise DataError(
-                f"{dataset.source}: article {article.id!r} has a {len(article.body):,}-character body, over "
-                f"dataset.max_body_chars ({config.max_body_chars:,}); fix the row, or raise the limit"
-            )

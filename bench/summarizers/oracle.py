@@ -10,12 +10,16 @@ built: the whole batch is split and tokenized in one pass, each distinct word
 stemmed once for the summarizer's lifetime, and every candidate scored in C
 with the same floating-point operations as the Python loop below, which runs
 otherwise. The outputs are the same either way.
+
+With several references the objective combines them as ``multiref`` says (the
+rule scoring uses, so the oracle stays an upper bound under it).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from statistics import fmean
+from typing import Any, Literal, Sequence
 
 from pydantic import Field
 
@@ -30,6 +34,8 @@ from bench.tokenizers.words import RougeScoreTokenizer
 
 class OracleSettings(SummarizerSettings):
     max_sentences: PerTargetCount = Field(default_factory=lambda: {"headline": 1, "standfirst": 2})
+    # How several references combine in the objective: as scoring.multiref combines their scores.
+    multiref: Literal["max", "mean"] = "max"
 
     _spell_out = per_target_fields("max_sentences")
 
@@ -56,32 +62,38 @@ class OracleSummarizer(Summarizer):
         kernel = native()
         if kernel is not None:
             return self._select_compiled(kernel, articles, target, limit)
-        return [self._select(article, article.reference(target), limit) for article in articles]
+        return [self._select(article, article.references(target) or ("",), limit) for article in articles]
 
     def _select_compiled(self, kernel, articles: Sequence[Article], target: str, limit: int) -> list[str]:
         """``_select`` for a whole batch: one split, one tokenizing pass, a C loop per article."""
         if self._vocabulary is None:
             self._vocabulary = make_vocabulary(self._tokenizer)
         sentences = [kernel_sentences.split_sentences(article.body) for article in articles]
+        references = [article.references(target) or ("",) for article in articles]
         texts: list[str] = []
-        for article, body in zip(articles, sentences):
-            texts.append(article.reference(target))
+        for refs, body in zip(references, sentences):
+            texts.extend(refs)
             texts.extend(body)
         corpus = self._vocabulary.encode(texts)
+        rule = 0 if self.settings.multiref == "max" else 1
         out, first = [], 0
-        for body in sentences:
-            chosen = kernel.oracle(corpus, first + 1, len(body), [first], 0, limit)
+        for refs, body in zip(references, sentences):
+            chosen = kernel.oracle(corpus, first + len(refs), len(body), list(range(first, first + len(refs))),
+                                   rule, limit)
             if not chosen and body:
                 chosen = [0]
             out.append(" ".join(body[i] for i in sorted(chosen)))
-            first += 1 + len(body)
+            first += len(refs) + len(body)
         return out
 
-    def _select(self, article: Article, reference: str, limit: int) -> str:
+    def _select(self, article: Article, references: Sequence[str], limit: int) -> str:
         sentences = body_sentences(article)
         tokens = [self._tokenizer.tokenize(s) for s in sentences]
-        ref_tokens = self._tokenizer.tokenize(reference)
-        ref_grams = (_ngrams(ref_tokens, 1), _ngrams(ref_tokens, 2))
+        ref_grams = []
+        for reference in references:
+            ref_tokens = self._tokenizer.tokenize(reference)
+            ref_grams.append((_ngrams(ref_tokens, 1), _ngrams(ref_tokens, 2)))
+        combine = max if self.settings.multiref == "max" else fmean
         chosen: list[int] = []
         best = 0.0
         while len(chosen) < limit:
@@ -90,7 +102,8 @@ class OracleSummarizer(Summarizer):
                 if i in chosen:
                     continue
                 picked = [t for j in sorted(chosen + [i]) for t in tokens[j]]
-                score = (_f1(_ngrams(picked, 1), ref_grams[0]) + _f1(_ngrams(picked, 2), ref_grams[1])) / 2
+                grams = (_ngrams(picked, 1), _ngrams(picked, 2))
+                score = combine([(_f1(grams[0], one) + _f1(grams[1], two)) / 2 for one, two in ref_grams])
                 if score > candidate_score:
                     candidate, candidate_score = i, score
             if candidate is None:
