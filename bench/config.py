@@ -16,14 +16,23 @@ from pydantic_core import PydanticCustomError
 
 from bench.api.article import TARGETS
 from bench.errors import ConfigError, UnknownNameError, UserError
+from bench.strict_yaml import YamlProblem, dump_yaml, parse_yaml, read_yaml_file
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 # Per-target length limits for stats.over_budget when a config names none.
 DEFAULT_BUDGETS = {"headline": {"words": 14, "chars": 90}, "standfirst": {"words": 40, "chars": 250}}
 
 
+# Resamples that finish: a bootstrap over 100,000 draws is already far past any CI's precision.
+MAX_RESAMPLES = 100_000
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown keys are errors, and values are taken only as the type they are
+    (``seed: true`` is not seed 1, ``limit: "5"`` is not 5; NaN and infinity are
+    never a setting), so a config cannot parse into something it does not say."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class DatasetConfig(Strict):
@@ -35,7 +44,7 @@ class DatasetConfig(Strict):
     split: str = "test"
     fields: dict[str, str] = Field(default_factory=dict)
     limit: int | None = Field(default=None, ge=1)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
     on_empty: Literal["error", "skip"] = "error"
     revision: str | None = None
     # A body longer than this is rejected as a broken row (the longest real
@@ -65,19 +74,19 @@ class ScoringConfig(Strict):
     # fast: bench.metrics.fast_rouge, the same numbers as rouge-score; rouge-score: the reference.
     backend: Literal["fast", "rouge-score"] = "fast"
     multiref: Literal["max", "mean"] = "max"
-    bootstrap: int = Field(default=1000, ge=0)
+    bootstrap: int = Field(default=1000, ge=0, le=MAX_RESAMPLES)
     confidence: float = Field(default=0.95, gt=0, lt=1)
     primary: Literal["rouge1", "rouge2", "rougeL", "rougeLsum"] = "rougeLsum"
     # Paired tests between the systems of a run (bench.metrics.significance).
     significance: Literal["bootstrap", "randomization"] = "bootstrap"
-    significance_resamples: int = Field(default=1000, ge=0)
+    significance_resamples: int = Field(default=1000, ge=0, le=MAX_RESAMPLES)
     # Length budgets per target for stats.over_budget: an output over either limit counts.
     budgets: dict[Literal["headline", "standfirst"], "LengthBudget"] = Field(
         default_factory=lambda: {t: LengthBudget(**limits) for t, limits in DEFAULT_BUDGETS.items()}
     )
     # Cosine similarity to the reference with all-MiniLM-L6-v2 (beside ROUGE, never in it).
     semantic: bool = False
-    workers: int = Field(default=0, ge=0)  # processes for the fast scorer; 0: up to 2 on large inputs
+    workers: int = Field(default=0, ge=0, le=256)  # processes for the fast scorer; 0: up to 2 on large inputs
 
     @field_validator("tokenizer")
     @classmethod
@@ -129,8 +138,8 @@ class CacheConfig(Strict):
 
 
 class RunConfig(Strict):
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    seed: int = 1234
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=100)
+    seed: int = Field(default=1234, ge=0, le=2**32 - 1)
     dataset: DatasetConfig
     targets: list[Literal["headline", "standfirst"]] = Field(default_factory=lambda: list(TARGETS))
     summarizers: list[dict[str, Any]] = Field(min_length=1)
@@ -149,6 +158,9 @@ class RunConfig(Strict):
             if not isinstance(entry, dict) or "type" not in entry or "name" not in entry:
                 raise _at(f"summarizers.{i}", "each summarizer needs a 'name' and a 'type'")
             name = entry["name"]
+            problem = _bad_summarizer_name(name)
+            if problem:
+                raise _at(f"summarizers.{i}.name", problem)
             if name in seen:
                 raise _at(f"summarizers.{name}", "this name is used twice; summarizer names must be unique")
             seen.add(name)
@@ -172,6 +184,20 @@ class RunConfig(Strict):
         return value
 
 
+def _bad_summarizer_name(name: Any) -> str | None:
+    """Why ``name`` cannot name a summarizer (it heads tables, pages and --set
+    paths), or None. Any printable text of 1-100 characters will do."""
+    if not isinstance(name, str):
+        return f"a name is text, not {type(name).__name__} {name!r}; quote it"
+    if not name.strip():
+        return "the name is empty; give each summarizer a name"
+    if len(name) > 100:
+        return f"the name is {len(name)} characters long; use at most 100"
+    if name != name.strip() or not name.isprintable():
+        return f"the name {name!r} holds a line break, a control character or spaces at an end; use plain text"
+    return None
+
+
 def _at(where: str, message: str) -> PydanticCustomError:
     """An error that names its own place, such as ``summarizers.lead-1.sentences``:
     a summarizer is addressed by name (as in ``--set``), not by list index."""
@@ -187,6 +213,9 @@ def _describe(err: ValidationError) -> tuple[str, str]:
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key; remove it or check its spelling"
+    elif first["type"].endswith("_type") and not isinstance(first.get("input"), (dict, list)):
+        shown = repr(first.get("input"))
+        message += f", not {shown if len(shown) <= 40 else shown[:37] + '...'}"
     return where, message
 
 
@@ -200,16 +229,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConf
     against the config file's folder, or against the working directory when it
     came from ``--set dataset.source=...`` (typed at the prompt, read from there)."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found; check the path") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read config ({err}); check the file") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where} invalid YAML ({getattr(err, 'problem', err)}); fix the syntax") from None
+    raw = read_yaml_file(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a config must be a YAML mapping with name, dataset and summarizers")
     base_dir = path.parent
@@ -246,9 +266,10 @@ def apply_override(raw: dict[str, Any], item: str) -> None:
         raise ConfigError(f"--set {item!r}: expected key=value, e.g. --set dataset.limit=50")
     key, _, text = item.partition("=")
     try:
-        value = yaml.safe_load(text) if text else ""
-    except yaml.YAMLError:
-        raise ConfigError(f"--set {item!r}: the value is not valid YAML; quote it") from None
+        value = parse_yaml(text) if text else ""
+    except yaml.YAMLError as err:
+        problem = err.message if isinstance(err, YamlProblem) else "the value is not valid YAML; quote it"
+        raise ConfigError(f"--set {item!r}: {problem}") from None
     parts = [p for p in key.strip().split(".")]
     if not all(parts):
         raise ConfigError(f"--set {item!r}: empty key segment; use dotted keys like scoring.bootstrap")
@@ -280,4 +301,4 @@ def _list_index(node: list[Any], part: str, item: str) -> int:
 
 
 def dump_config(config: RunConfig) -> str:
-    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    return dump_yaml(config.model_dump(mode="json"))

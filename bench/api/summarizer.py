@@ -33,13 +33,15 @@ class SummarizerSettings(BaseModel):
     """Settings every summarizer entry in a config has; subclasses add their own.
 
     Unknown keys are errors (``extra="forbid"``), so a typo never silently
-    falls back to a default. Fields typed ``PerTarget[...]`` (bench.api.per_target)
+    falls back to a default, and values are strict (``strict=True``): a
+    ``true`` is not the count 1 and a ``"5"`` not the number 5 (type a Path or
+    Enum setting ``Annotated[..., Field(strict=False)]`` to take text). Fields typed ``PerTarget[...]`` (bench.api.per_target)
     take one value for both targets or a mapping by target, and are spelled out
     per target before they are checked, so every summarizer rejects an unknown
     target or an out-of-range value the same way, naming the field.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     name: str
     type: str

@@ -27,6 +27,8 @@ def main(args: argparse.Namespace) -> int:
     from bench.config import load_config
     from bench.errors import UserError
 
+    if args.resume is not None and args.fresh:
+        raise UserError("bench run: --resume continues RUN_DIR and --fresh starts a new run; give one of them")
     if args.config is None and args.resume is None:
         raise UserError("bench run: give a CONFIG file, or --resume RUN_DIR to continue a run")
     config_path = args.config or str(Path(args.resume) / "config.yaml")

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 
 from bench.errors import UserError
+from bench.strict_yaml import parse_yaml
 
 try:
     import fcntl
@@ -197,7 +198,7 @@ class RunDirectory:
     def saved_config(self) -> dict[str, Any]:
         """The resolved config this run was started with."""
         try:
-            data = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
+            data = parse_yaml(self.config_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{self.path}: no config.yaml; not a run directory written by 'bench run'") from None
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
