@@ -168,7 +168,7 @@ CASES: dict[str, tuple[Case, str]] = {
     "cli-run-without-config": (lambda t: ["run"], "give a CONFIG file, or --resume RUN_DIR"),
     "cli-unknown-flag": (lambda t: ["run", config(t), "--frobnicate"], "unrecognized arguments: --frobnicate"),
     "cli-output-is-a-file": (
-        lambda t: ["run", config(t), "-o", data_file(t, "file", "x")], "cannot create a run directory there"),
+        lambda t: ["run", config(t), "-o", data_file(t, "file", "x")], "is a file, not a folder; name a folder"),
     "cli-resume-missing-dir": (lambda t: ["run", "--resume", str(t / "nowhere")], "no config.yaml there"),
     "cli-resume-finished-run": (lambda t: ["run", "--resume", str(finished_run(t))], "this run already finished"),
     "cli-resume-other-config": (

@@ -10,6 +10,7 @@ a leaderboard against the shipped schema.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -70,26 +71,30 @@ def main(args: argparse.Namespace) -> int:
     from bench.leaderboard.html import to_html
     from bench.leaderboard.markdown import to_markdown
     from bench.leaderboard.schema import validate
-    from bench.runs.directory import write_atomic, write_json
+    from bench.outputs import check_distinct, check_output_file, write_all
 
     json_path, markdown_path, html_path = _paths(args)
+    check_distinct({"-o": json_path, "--markdown": markdown_path, "--html": html_path})
+    for flag, path, suffix in (("-o", json_path, ".json"), ("--markdown", markdown_path, ".md"),
+                               ("--html", html_path, ".html")):
+        if path is not None:
+            check_output_file(path, flag, example=f"leaderboard{suffix}")
     existing = read_leaderboard(json_path) if json_path.is_file() else None
     if not args.runs and existing is None:
         raise UserError(f"no run directories given and no leaderboard at {json_path} to re-render; pass run folders")
     leaderboard, skipped = build_leaderboard(load_runs([Path(p) for p in args.runs]), args.primary, existing)
     validate(leaderboard, json_path)  # never write a leaderboard other tools would reject
+    markdown = to_markdown(leaderboard)
+    # Everything is made before anything is written, and written all or nothing.
+    files = {json_path: json.dumps(leaderboard, indent=2, ensure_ascii=False, allow_nan=False) + "\n"}
+    if markdown_path:
+        files[markdown_path] = markdown
+    if html_path:
+        files[html_path] = to_html(leaderboard, browser_data(leaderboard, args.max_articles))
+    write_all(files)
     for line in skipped:
         print(f"note: {line}", file=sys.stderr)
-    write_json(json_path, leaderboard)
-    written = [json_path]
-    markdown = to_markdown(leaderboard)
-    if markdown_path:
-        write_atomic(markdown_path, markdown)
-        written.append(markdown_path)
-    if html_path:
-        write_atomic(html_path, to_html(leaderboard, browser_data(leaderboard, args.max_articles)))
-        written.append(html_path)
     if not args.quiet:
         print(markdown)
-    print("wrote " + ", ".join(str(p) for p in written))
+    print("wrote " + ", ".join(str(p) for p in files))
     return 0

@@ -29,6 +29,10 @@ def main(args: argparse.Namespace) -> int:
     from bench.runs.directory import RunDirectory, read_jsonl
     from bench.runs.runner import run
 
+    if args.output:
+        from bench.outputs import check_output_folder
+
+        check_output_folder(Path(args.output), "--output")
     recorded_dir = RunDirectory(Path(args.run_dir))
     recorded = recorded_dir.load_results()
     if not recorded_dir.config_path.is_file():

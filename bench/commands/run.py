@@ -35,6 +35,10 @@ def main(args: argparse.Namespace) -> int:
     if args.config is None and not Path(config_path).is_file():
         raise UserError(f"{args.resume}: no config.yaml there; pass a run directory written by 'bench run'")
     config = load_config(config_path, args.overrides)
+    if args.resume is None:
+        from bench.outputs import check_output_folder
+
+        check_output_folder(Path(args.output), "--output")
     # Imported only now: a config error is reported before the scoring stack loads.
     from bench.runs.report import print_results
     from bench.runs.runner import RunInterrupted, run

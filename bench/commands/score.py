@@ -43,6 +43,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from bench.runs.report import print_results
+    from bench.outputs import check_output_folder
+
+    check_output_folder(Path(args.output), "--output")
 
     outcome = score_files(
         references=[Path(p) for p in args.references],
