@@ -1,5 +1,5 @@
 """Helpers shared by the run-robustness tests (cache, resume, determinism,
-faults, bad inputs): small real datasets, configs, and `bench` processes."""
+faults, bad inputs): small made-up datasets, configs, and `bench` processes."""
 
 from __future__ import annotations
 
@@ -18,15 +18,11 @@ TESTS = Path(__file__).resolve().parent
 VOLATILE = ("created", "timings", "environment", "cache")
 
 
-def bbc_articles(shared_data: Path, n: int, start: int = 0) -> list[dict[str, Any]]:
-    rows = []
-    with (shared_data / "bbc_2004_2005.jsonl").open(encoding="utf-8") as handle:
-        for i, line in enumerate(handle):
-            if i >= start + n:
-                break
-            if i >= start:
-                rows.append(json.loads(line))
-    return rows
+def news_articles(n: int, start: int = 0) -> list[dict[str, Any]]:
+    """Made-up news articles (tests/news_fixture.py): no ../shared/data needed."""
+    from news_fixture import articles
+
+    return articles(n, start)
 
 
 def write_seeds(folder: Path, articles: list[dict[str, Any]]) -> Path:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pytest
 import yaml
-from run_helpers import bbc_articles, plugin_env, write_jsonl
+from run_helpers import news_articles, plugin_env, write_jsonl
 
 from bench.cli import main as cli_main
 
@@ -24,8 +24,8 @@ ROWS: list[dict[str, Any]] = []
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _real_rows(shared_data: Path) -> None:
-    ROWS[:] = [{k: r[k] for k in ("id", "headline", "standfirst", "body")} for r in bbc_articles(shared_data, 6)]
+def _rows() -> None:
+    ROWS[:] = news_articles(6)
 
 
 def rows(**changes: Any) -> list[dict[str, Any]]:
