@@ -39,9 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"bench: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # a run's SIGTERM arrives as one too, with its number
         print("bench: interrupted; what was written so far is kept", file=sys.stderr)
-        return 130
+        return 128 + getattr(stop, "signum", 2)
     except BrokenPipeError:  # the reader went away (bench list | head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

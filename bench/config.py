@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from bench.api.article import TARGETS
+from bench.api.engine import EngineSettings, broken_engines, engine_config_adapter, engine_settings_by_type
 from bench.errors import ConfigError, UnknownNameError, UserError
 from bench.strict_yaml import YamlProblem, dump_yaml, parse_yaml, read_yaml_file
 
@@ -111,21 +112,47 @@ class ScoringConfig(Strict):
         return self
 
 
-class EngineConfig(Strict):
-    """Where generation runs: ``local`` (this process) or ``ray`` (a Ray cluster;
-    ``pip install headline-bench[ray]``). ``engine: ray`` is short for ``{type: ray}``.
-    Outputs are the same on either, so the engine is not part of the signature."""
+# What every config.yaml written before engines had their own settings says for
+# the default engine: still read, so old runs can be resumed and reproduced.
+LEGACY_LOCAL_ENGINE = {"type": "local", "address": None, "workers": 1, "num_gpus_per_worker": 0,
+                       "num_cpus_per_worker": 1}
 
-    type: Literal["local", "ray"] = "local"
-    address: str | None = None  # None: a running cluster if any, else a local one; or "auto", "ray://host:10001"
-    workers: int = Field(default=1, ge=1)
-    num_gpus_per_worker: float = Field(default=0, ge=0)
-    num_cpus_per_worker: float = Field(default=1, gt=0)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return {"type": value} if isinstance(value, str) else value
+def engine_config(value: Any) -> EngineSettings:
+    """Validate an ``engine:`` section: the discriminated union of every
+    registered engine's settings, keyed on ``type`` (``local`` when absent;
+    ``engine: ray`` is short for ``{type: ray}``). A setting that belongs to
+    another engine is an error that says which. Outputs are the same on every
+    engine, so the engine is not part of the signature."""
+    if isinstance(value, EngineSettings):
+        return value
+    if isinstance(value, str):
+        value = {"type": value}
+    if not isinstance(value, dict):
+        raise _at("engine", "expected an engine name (local, ray) or a mapping with a 'type'")
+    value = {"type": "local", **value}
+    if value == LEGACY_LOCAL_ENGINE:
+        value = {"type": "local"}
+    broken = broken_engines().get(str(value["type"]))
+    if broken is not None:
+        raise _at("engine.type", f"engine {value['type']!r} cannot be loaded ({broken}); "
+                                 "reinstall the package that provides it")
+    try:
+        return engine_config_adapter().validate_python(value)
+    except ValidationError as err:
+        first = err.errors()[0]
+        by_type = engine_settings_by_type()
+        if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            raise _at("engine.type", f"unknown engine {value['type']!r}; registered engines: "
+                                     f"{', '.join(by_type)}") from None
+        key = ".".join(str(p) for p in first["loc"][1:])
+        if first["type"] == "extra_forbidden":
+            takes = [name for name, cls in by_type.items() if key in cls.model_fields]
+            if takes:
+                raise _at(f"engine.{key}", f"does not apply to engine type {value['type']!r} (it is a setting of "
+                                           f"{' and '.join(takes)}); remove it, or set engine.type: {takes[0]}") from None
+            raise _at(f"engine.{key}", "unknown key; remove it or check its spelling") from None
+        raise _at(f"engine.{key}", first["msg"].removeprefix("Value error, ")) from None
 
 
 class CacheConfig(Strict):
@@ -145,7 +172,7 @@ class RunConfig(Strict):
     summarizers: list[dict[str, Any]] = Field(min_length=1)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
     batch_size: int = Field(default=16, ge=1)
-    engine: EngineConfig = Field(default_factory=EngineConfig)
+    engine: SerializeAsAny[EngineSettings] = Field(default_factory=lambda: engine_config({}))
     cache: CacheConfig = Field(default_factory=CacheConfig)
 
     @field_validator("summarizers")
@@ -175,6 +202,11 @@ class RunConfig(Strict):
                 raise _at(".".join(filter(None, ("summarizers", str(name), where))), message) from None
             resolved.append(settings.model_dump(mode="json"))
         return resolved
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _engine(cls, value: Any) -> EngineSettings:
+        return engine_config(value)
 
     @field_validator("targets")
     @classmethod
@@ -286,6 +318,8 @@ def apply_override(raw: dict[str, Any], item: str) -> None:
             if last:
                 node[part] = value
             else:
+                if depth == 0 and part == "engine" and isinstance(node.get(part), str):
+                    node[part] = {"type": node[part]}  # `engine: ray` shorthand, then --set engine.workers=4
                 node = node.setdefault(part, {})
         else:
             raise ConfigError(f"--set {item!r}: {'.'.join(parts[:depth])} is not a mapping or list")

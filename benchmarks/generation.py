@@ -81,7 +81,7 @@ def per_article_loop(path: Path, bodies: list[str], generation: dict, device: st
 def harness(path: Path, bodies: list[str], generation: dict, device: str, run_batch: int) -> list[str]:
     """hf-seq2seq through the local engine, as ``bench run`` drives it."""
     from bench.api.article import Article
-    from bench.engines.base import Job
+    from bench.api.engine import Job
     from bench.engines.local import LocalEngine
 
     settings = {"name": "bench", "type": "hf-seq2seq", "model": str(path), "prompts": PROMPT,
@@ -89,8 +89,10 @@ def harness(path: Path, bodies: list[str], generation: dict, device: str, run_ba
     articles = [Article(id=str(i), body=b) for i, b in enumerate(bodies)]
     jobs = [Job("headline", articles[i : i + run_batch]) for i in range(0, len(articles), run_batch)]
     outputs: list[str] = []
-    for _, texts in LocalEngine().generate(settings, 0, jobs):
-        outputs.extend(texts)
+    for result in LocalEngine().generate(settings, 0, jobs):
+        if result.failures:
+            raise RuntimeError(f"generation failed: {result.failures[0].reason()}")
+        outputs.extend(result.texts)
     return outputs
 
 

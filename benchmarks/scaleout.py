@@ -60,9 +60,9 @@ def main() -> None:
     import ray
     import torch
 
-    from bench.engines.base import Job
+    from bench.api.engine import Job
     from bench.engines.local import LocalEngine
-    from bench.engines.ray_engine import RayEngine
+    from bench.engines.ray_engine import RayEngine, RaySettings
 
     articles = load_articles(args.data, args.articles)
     jobs = [Job(t, articles[i : i + args.batch]) for t in ("headline", "standfirst") for i in range(0, len(articles), args.batch)]
@@ -85,7 +85,7 @@ def main() -> None:
             ray.init(num_cpus=max(os.cpu_count() or 1, args.workers), include_dashboard=False, logging_level="WARNING")
         ray_start = time.perf_counter() - started
         try:
-            ray_engine = RayEngine(workers=args.workers, num_gpus_per_worker=args.gpus_per_worker)
+            ray_engine = RayEngine(RaySettings(workers=args.workers, num_gpus_per_worker=args.gpus_per_worker))
             local_s, local_out = timed(LocalEngine(), model_settings, jobs)
             ray_s, ray_out = timed(ray_engine, model_settings, jobs)
             # Overhead: lead on N jobs and on 4N jobs; the difference cancels the actor start.

@@ -4,7 +4,8 @@
 ``test-slow`` writes the first body sentence (so its scores are real numbers)
 after sleeping ``delay`` seconds per article: long enough to kill a run
 partway. It raises on the article ids in ``fail_on`` (a whole batch containing
-one raises, as a model would). When ``BENCH_TEST_CALLS`` names a file, every
+one raises, as a model would); ``builds`` names a file that gets a line per
+build (a model load, for a real model). When ``BENCH_TEST_CALLS`` names a file, every
 article it summarizes appends one line there, so a test can count calls made
 in another process.
 """
@@ -22,12 +23,19 @@ from bench.tokenizers.sentences import split_sentences
 class SlowSettings(SummarizerSettings):
     delay: float = 0.0
     fail_on: list[str] = []
+    builds: str | None = None  # a file that gets one line each time the summarizer is built
 
 
 @register_summarizer("test-slow")
 class SlowSummarizer(Summarizer):
     Settings = SlowSettings
     description = "test only: first body sentence, slowly; raises on chosen ids"
+
+    def __init__(self, settings: SlowSettings, seed: int = 0) -> None:
+        super().__init__(settings, seed)
+        if settings.builds:
+            with open(settings.builds, "a", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()}\n")
 
     def summarize(self, articles: Sequence[Source], target: str) -> list[str]:
         outputs = []

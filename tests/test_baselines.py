@@ -12,7 +12,7 @@ import pytest
 from bench.api import Article, Source, Summarizer
 from bench.api.summarizer import _registered, get_summarizer_class
 from bench.config import validate_config
-from bench.engines.base import Job
+from bench.api.engine import Job
 from bench.engines.local import LocalEngine, build_summarizer
 from bench.metrics.rouge import RougeScorer
 from bench.runs.runner import run

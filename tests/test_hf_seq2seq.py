@@ -9,7 +9,7 @@ import pytest
 
 from bench.api.article import Article, Source
 from bench.config import validate_config
-from bench.engines.base import Job
+from bench.api.engine import Job
 from bench.engines.local import LocalEngine, build_summarizer
 from bench.errors import ConfigError, UserError
 from bench.models.loading import ModelError

@@ -12,6 +12,7 @@ from pathlib import Path
 import bench_test_plugins  # noqa: F401  (registers test-slow here; `bench` processes get BENCH_PLUGINS)
 import pytest
 from run_helpers import (
+    bench,
     news_articles,
     count_lines,
     plugin_env,
@@ -25,7 +26,7 @@ from run_helpers import (
 from bench.cli import main as cli_main
 from bench.config import load_config
 from bench.errors import ConfigError, UserError
-from bench.runs import runner
+from bench.runs import scoring
 from bench.runs.directory import RunDirectory
 from bench.runs.runner import RunInterrupted, run
 
@@ -124,7 +125,7 @@ def test_ctrl_c_keeps_the_work_and_says_how_to_resume(setup: dict[str, Path], tm
 def test_interrupt_during_scoring_then_resume(setup: dict[str, Path], tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     config = load_config(setup["config"])
-    monkeypatch.setattr(runner, "evaluate", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    monkeypatch.setattr(scoring, "evaluate", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(RunInterrupted) as stopped:
         run(config, tmp_path / "runs", show_progress=False, use_cache=False, log=lambda m: None)
     assert stopped.value.kept == TOTAL
@@ -149,8 +150,8 @@ def test_ctrl_c_swallowed_by_a_finalizer_still_stops_the_run(setup: dict[str, Pa
         SigintWhenCollected()
         return real_evaluate(*args, **kwargs)
 
-    real_evaluate = runner.evaluate
-    monkeypatch.setattr(runner, "evaluate", evaluate)
+    real_evaluate = scoring.evaluate
+    monkeypatch.setattr(scoring, "evaluate", evaluate)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
     try:
         with pytest.raises(RunInterrupted) as stopped:
@@ -265,3 +266,83 @@ def test_an_unfinished_run_is_never_continued_on_changed_articles(tmp_path: Path
     [second] = [p for p in out.iterdir() if p != first]  # a new run, not the stale one continued
     lead = [json.loads(line) for line in (second / "predictions.jsonl").read_text().splitlines()]
     assert {r["prediction"] for r in lead if r["id"] == "a0"} == {"A new first sentence."}
+
+
+def test_sigterm_keeps_the_work_and_says_how_to_resume(setup: dict[str, Path], tmp_path: Path) -> None:
+    """What `timeout`, Slurm and Kubernetes send: handled as Ctrl-C is, with the shell's exit code 143."""
+    proc, run_dir = start_and_wait(setup["config"], tmp_path / "runs", 6, "--no-cache")
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert "Traceback" not in stderr
+    (line,) = [line for line in stderr.splitlines() if line.strip()]
+    kept = count_lines(run_dir / "predictions.jsonl")
+    assert 6 <= kept < TOTAL and not (run_dir / "results.json").exists()
+    assert line.startswith("bench: stopped by SIGTERM; ")
+    assert f"{kept} predictions kept in {run_dir}" in line and f"--resume {run_dir}" in line
+    assert cli_main(["run", "--resume", str(run_dir), "--no-cache", "-q"]) == 0
+    assert_same_as_reference(run_dir, setup["reference"])
+
+
+VERSIONED = '''\
+"""A plugin summarizer whose code the test edits between two attempts of one run."""
+import time
+
+from bench.api import Summarizer, SummarizerSettings, register_summarizer
+
+VERSION = "{version}"
+
+
+class Settings(SummarizerSettings):
+    delay: float = 0.0
+
+
+@register_summarizer("test-versioned")
+class Versioned(Summarizer):
+    Settings = Settings
+
+    def summarize(self, articles, target):
+        time.sleep(self.settings.delay * len(articles))
+        return [f"{{VERSION}} {{a.body.split()[0]}} {{target}}" for a in articles]
+'''
+
+
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache-on"])
+def test_a_resume_after_the_summarizer_code_changed_remakes_its_predictions(
+        setup: dict[str, Path], tmp_path: Path, cache: bool) -> None:
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    module = plugins / "versioned_plugin.py"
+    module.write_text(VERSIONED.format(version="v1"), encoding="utf-8")
+    env = plugin_env(PYTHONPATH=os.pathsep.join([str(plugins), str(Path(__file__).parent)]),
+                     BENCH_PLUGINS="versioned_plugin,bench_test_plugins")
+    config = write_config(tmp_path / "c.yaml", setup["root"] / "seeds",
+                          [{"name": "lead-1", "type": "lead"}, {"name": "versioned", "type": "test-versioned", "delay": 0.05}],
+                          batch_size=2)
+    flags = () if cache else ("--no-cache",)
+    proc, run_dir = start_and_wait(config, tmp_path / "runs", 2 * N_ARTICLES + 4, *flags, env=env)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    before = [json.loads(line) for line in (run_dir / "predictions.jsonl").read_text().splitlines()]
+    assert any(r["prediction"].startswith("v1 ") for r in before)
+
+    module.write_text(VERSIONED.format(version="v2"), encoding="utf-8")  # the code changes, the config does not
+    resumed = bench("run", str(config), "-o", str(tmp_path / "runs"), "-q", *flags, env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"continuing the unfinished run {run_dir}" in resumed.stderr
+    changed = [line for line in resumed.stderr.splitlines() if "changed since this run was interrupted" in line]
+    assert len(changed) == 1 and changed[0].startswith("summarizer 'versioned' changed since this run was "
+                                                      "interrupted (code); its ") and "made again" in changed[0]
+    assert run_dirs(tmp_path / "runs") == [run_dir]
+    rows = [json.loads(line) for line in (run_dir / "predictions.jsonl").read_text().splitlines()]
+    versioned = [r["prediction"] for r in rows if r["summarizer"] == "versioned"]
+    assert len(versioned) == 2 * N_ARTICLES and all(p.startswith("v2 ") for p in versioned)
+
+    clean = bench("run", str(config), "-o", str(tmp_path / "clean"), "-q", "--no-cache", env=env)
+    assert clean.returncode == 0, clean.stderr
+    reference = run_dirs(tmp_path / "clean")[0]
+    for name in ("predictions.jsonl", "scores.jsonl"):
+        assert (run_dir / name).read_bytes() == (reference / name).read_bytes()
+    record = json.loads((run_dir / "results.json").read_text())["cache"]["by_summarizer"]
+    assert record["lead-1"]["resumed"] == 2 * N_ARTICLES  # the unchanged summarizer's work was kept
+    assert record["versioned"]["resumed"] == 0

@@ -46,10 +46,9 @@ def main(args: argparse.Namespace) -> int:
     try:
         outcome = run(config, Path(args.output), show_progress=not args.quiet, use_cache=not args.no_cache,
                       resume=Path(args.resume) if args.resume else None, fresh=args.fresh)
-    except RunInterrupted as stop:
-        print(f"bench: interrupted; {stop.kept} predictions kept in {stop.directory.path}. "
-              f"To continue: bench run --resume {stop.directory.path}", file=sys.stderr)
-        return 130
+    except RunInterrupted as stop:  # Ctrl-C (exit 130) or SIGTERM (exit 143): everything made is kept
+        print(stop.message(), file=sys.stderr)
+        return stop.exit_code
     except OSError as err:  # a full disk, a read-only folder: what was written stays
         print(f"bench: error: {err.strerror or err} writing {err.filename or 'the run'}; make room, then run "
               "the same command again: it continues where it stopped", file=sys.stderr)

@@ -32,16 +32,20 @@ except ImportError:  # not POSIX: no locking
 NOT_COMPARED = ("cache", "engine")
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write via a temp file in the same folder and rename, so a reader never
-    sees half a file and a crash leaves the old one."""
+    sees half a file and a crash leaves the old one. ``text`` may be an iterable
+    of pieces, written as they come (a million rows never become one string)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -61,7 +65,7 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    write_atomic(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+    write_atomic(path, (json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -114,6 +118,9 @@ class RunDirectory:
     # The fingerprint of the articles a run was started on: a run is only ever
     # continued on the very same articles (a path in the config is not enough).
     DATASET = "dataset.fingerprint"
+    # Each summarizer's cache identity (code, weights) when its predictions were
+    # made: a resume after a change remakes them instead of mixing two versions.
+    IDENTITIES = "summarizers.json"
     LOCK = ".lock"
 
     def __init__(self, path: Path) -> None:
@@ -134,6 +141,10 @@ class RunDirectory:
     @property
     def results_path(self) -> Path:
         return self.path / self.RESULTS
+
+    @property
+    def identities_path(self) -> Path:
+        return self.path / self.IDENTITIES
 
     @property
     def finished(self) -> bool:
@@ -158,33 +169,63 @@ class RunDirectory:
         finally:
             os.close(fd)
 
-    def recover_predictions(self) -> list[dict[str, Any]]:
-        """The predictions an interrupted run wrote. A torn last line (cut off by
-        a crash) is dropped and cut from the file, so appending continues cleanly."""
+    def recover_predictions(self) -> Iterator[dict[str, Any]]:
+        """The predictions an interrupted run wrote, read line by line. A torn
+        last line (cut off by a crash) is dropped and cut from the file, so
+        appending continues cleanly."""
         path = self.predictions_path
         if not path.is_file():
-            return []
-        data = path.read_bytes()
-        complete = data.rfind(b"\n") + 1
-        if complete < len(data):
+            return
+        complete = 0
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.endswith(b"\n"):
+                    break  # a torn last line
+                complete += len(line)
+                if line.strip():
+                    yield self._prediction_row(line, number)
+        if complete < path.stat().st_size:
             with path.open("r+b") as handle:
                 handle.truncate(complete)
                 handle.flush()
                 os.fsync(handle.fileno())
-        rows = []
-        for number, line in enumerate(data[:complete].split(b"\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                raise UserError(
-                    f"{path}:{number}: damaged prediction line; delete the line (or the run directory) and resume"
-                ) from None
-            if not isinstance(row, dict) or not {"id", "target", "summarizer", "prediction"} <= set(row):
-                raise UserError(f"{path}:{number}: not a prediction row; delete the line and resume")
-            rows.append(row)
-        return rows
+
+    def count_predictions(self) -> int:
+        """Complete lines in predictions.jsonl, without parsing them."""
+        try:
+            with self.predictions_path.open("rb") as handle:
+                return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(2**20), b""))
+        except FileNotFoundError:
+            return 0
+
+    def _prediction_row(self, line: bytes, number: int) -> dict[str, Any]:
+        try:
+            row = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise UserError(
+                f"{self.predictions_path}:{number}: damaged prediction line; delete the line (or the run directory) "
+                "and resume"
+            ) from None
+        if not isinstance(row, dict) or not {"id", "target", "summarizer", "prediction"} <= set(row):
+            raise UserError(f"{self.predictions_path}:{number}: not a prediction row; delete the line and resume")
+        return row
+
+    def save_identities(self, identities: dict[str, Any]) -> None:
+        write_json(self.identities_path, identities)
+
+    def saved_identities(self) -> dict[str, Any] | None:
+        """What each summarizer's outputs depended on when its predictions were
+        made (its cache identity), by name; None for a run written before this was recorded."""
+        try:
+            data = json.loads(self.identities_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise UserError(f"{self.identities_path}: unreadable ({type(err).__name__}); delete it to resume without "
+                            "the check that the summarizers are unchanged, or start a new run") from None
+        if not isinstance(data, dict):
+            raise UserError(f"{self.identities_path}: not a summarizer record; delete it or start a new run")
+        return data
 
     def save_fingerprint(self, fingerprint: str) -> None:
         write_atomic(self.path / self.DATASET, fingerprint + "\n")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import platform
-import random
 import subprocess
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -61,21 +59,3 @@ def environment() -> dict[str, object]:
         "device": device_description(),
         "git_commit": git_commit(),
     }
-
-
-def seed_everything(seed: int) -> dict[str, int | None]:
-    """Seed Python's and NumPy's global generators, and torch's when torch is
-    already loaded (a baseline-only run never imports it). Returns what was
-    seeded, for the run record. Summarizers also get the seed directly and
-    should seed their own generators from it."""
-    import numpy
-
-    random.seed(seed)
-    numpy.random.seed(seed % 2**32)
-    seeded: dict[str, int | None] = {"python": seed, "numpy": seed % 2**32, "torch": None}
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.manual_seed(seed)  # also seeds every CUDA device
-        seeded["torch"] = seed
-    seeded["pythonhashseed"] = os.environ.get("PYTHONHASHSEED")  # type: ignore[assignment]
-    return seeded
