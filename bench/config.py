@@ -18,14 +18,9 @@ from bench.api.article import TARGETS
 from bench.api.engine import EngineSettings, broken_engines, engine_config_adapter, engine_settings_by_type
 from bench.errors import ConfigError, UnknownNameError, UserError
 from bench.strict_yaml import YamlProblem, dump_yaml, parse_yaml, read_yaml_file
-
-ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
-# Per-target length limits for stats.over_budget when a config names none.
-DEFAULT_BUDGETS = {"headline": {"words": 14, "chars": 90}, "standfirst": {"words": 40, "chars": 250}}
-
-
-# Resamples that finish: a bootstrap over 100,000 draws is already far past any CI's precision.
-MAX_RESAMPLES = 100_000
+# The scoring section belongs to the metrics layer (which never imports this module).
+from bench.metrics.rouge_types import DEFAULT_TYPES as ROUGE_TYPES  # noqa: F401 (re-exported)
+from bench.metrics.settings import DEFAULT_BUDGETS, LengthBudget, ScoringConfig  # noqa: F401 (re-exported)
 
 
 class Strict(BaseModel):
@@ -60,56 +55,6 @@ class DatasetConfig(Strict):
         if unknown:
             raise ValueError(f"unknown article field(s) {sorted(unknown)}; map only {sorted(allowed)}")
         return value
-
-
-class LengthBudget(Strict):
-    words: int = Field(ge=1)
-    chars: int = Field(ge=1)
-
-
-class ScoringConfig(Strict):
-    rouge: list[Literal["rouge1", "rouge2", "rougeL", "rougeLsum"]] = Field(default_factory=lambda: list(ROUGE_TYPES))
-    stemmer: Literal["porter", "none"] = "porter"
-    # A registered word tokenizer (bench list): rouge-score, [a-z0-9] only; unicode: any script.
-    tokenizer: str = "rouge-score"
-    # fast: bench.metrics.fast_rouge, the same numbers as rouge-score; rouge-score: the reference.
-    backend: Literal["fast", "rouge-score"] = "fast"
-    multiref: Literal["max", "mean"] = "max"
-    bootstrap: int = Field(default=1000, ge=0, le=MAX_RESAMPLES)
-    confidence: float = Field(default=0.95, gt=0, lt=1)
-    primary: Literal["rouge1", "rouge2", "rougeL", "rougeLsum"] = "rougeLsum"
-    # Paired tests between the systems of a run (bench.metrics.significance).
-    significance: Literal["bootstrap", "randomization"] = "bootstrap"
-    significance_resamples: int = Field(default=1000, ge=0, le=MAX_RESAMPLES)
-    # Length budgets per target for stats.over_budget: an output over either limit counts.
-    budgets: dict[Literal["headline", "standfirst"], "LengthBudget"] = Field(
-        default_factory=lambda: {t: LengthBudget(**limits) for t, limits in DEFAULT_BUDGETS.items()}
-    )
-    # Cosine similarity to the reference with all-MiniLM-L6-v2 (beside ROUGE, never in it).
-    semantic: bool = False
-    workers: int = Field(default=0, ge=0, le=256)  # processes for the fast scorer; 0: up to 2 on large inputs
-
-    @field_validator("tokenizer")
-    @classmethod
-    def _registered_tokenizer(cls, value: str) -> str:
-        from bench.tokenizers.registry import check_tokenizer_name
-
-        return check_tokenizer_name(value)
-
-    @field_validator("rouge")
-    @classmethod
-    def _non_empty(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError("list at least one ROUGE type")
-        if len(set(value)) != len(value):
-            raise ValueError("a ROUGE type is listed twice")
-        return value
-
-    @model_validator(mode="after")
-    def _primary_is_scored(self) -> "ScoringConfig":
-        if self.primary not in self.rouge:
-            raise ValueError(f"primary metric {self.primary!r} is not in scoring.rouge {self.rouge}")
-        return self
 
 
 # What every config.yaml written before engines had their own settings says for

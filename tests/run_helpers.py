@@ -18,6 +18,18 @@ TESTS = Path(__file__).resolve().parent
 VOLATILE = ("created", "timings", "environment", "cache")
 
 
+def bbc_articles(shared_data: Path, n: int, start: int = 0) -> list[dict[str, Any]]:
+    """Real BBC articles, for the tests that need real text (``shared_data`` fixture)."""
+    rows = []
+    with (shared_data / "bbc_2004_2005.jsonl").open(encoding="utf-8") as handle:
+        for i, line in enumerate(handle):
+            if i >= start + n:
+                break
+            if i >= start:
+                rows.append(json.loads(line))
+    return rows
+
+
 def news_articles(n: int, start: int = 0) -> list[dict[str, Any]]:
     """Made-up news articles (tests/news_fixture.py): no ../shared/data needed."""
     from news_fixture import articles

@@ -221,7 +221,7 @@ CASES: dict[str, Bad] = {
     "config-confidence-percent": Bad(_run(scoring__confidence=95), "scoring.confidence: Input should be less than 1"),
     "config-scoring-workers-too-many": Bad(_run(scoring__workers=10**6), "scoring.workers: Input should be less than or equal to 256"),
     "config-stemmer-unknown": Bad(_run(scoring__stemmer="snowball"), "scoring.stemmer: Input should be 'porter' or 'none'"),
-    "config-unknown-metric": Bad(_run(scoring__rouge=["rouge3"]), "scoring.rouge.0:"),
+    "config-unknown-metric": Bad(_run(scoring__rouge=["rouge10"]), "scoring.rouge.0: unknown ROUGE type 'rouge10'"),
     "config-no-rouge-types": Bad(_run(scoring__rouge=[]), "scoring.rouge: list at least one ROUGE type"),
     "config-primary-not-scored": Bad(_run(scoring__rouge=["rouge1"]),
                                      "primary metric 'rougeLsum' is not in scoring.rouge"),

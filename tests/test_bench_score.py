@@ -55,7 +55,7 @@ def test_jsonl_inputs_and_names(tmp_path: Path) -> None:
                                         + json.dumps({"id": "a", "text": "Two men arrested"}) + "\n")
     out = tmp_path / "runs"
     assert main(["score", "-r", str(tmp_path / "refs.jsonl"), "-p", str(tmp_path / "sys.jsonl"),
-                 "--name", "mine", "-o", str(out), "-q", "--set", "backend=rouge-score"]) == 0
+                 "--name", "mine", "--target", "headline", "-o", str(out), "-q", "--set", "backend=rouge-score"]) == 0
     directory = run_dir(out)
     scores = [json.loads(line) for line in (directory / "scores.jsonl").read_text().splitlines()]
     by_id = {row["id"]: row["scores"]["rouge1"]["r"] for row in scores}
@@ -70,10 +70,11 @@ def test_oracle_systems_are_flagged_and_listed_apart(tmp_path: Path) -> None:
     out = tmp_path / "runs"
     assert main(["score", "-r", str(tmp_path / "gold.txt"), "-p", str(tmp_path / "copy.txt"), str(tmp_path / "real.txt"),
                  "--oracle", "copy", "-o", str(out), "-q"]) == 0
-    systems = json.loads((run_dir(out) / "results.json").read_text())["targets"]["headline"]["systems"]
+    # Text files say nothing about what the references are: recorded as "reference", not as headlines.
+    systems = json.loads((run_dir(out) / "results.json").read_text())["targets"]["reference"]["systems"]
     assert systems["copy"]["oracle"] is True and systems["real"]["oracle"] is False
     assert main(["leaderboard", str(run_dir(out)), "-o", str(tmp_path / "board.json")]) == 0
-    board = json.loads((tmp_path / "board.json").read_text())["boards"][0]["targets"]["headline"]
+    board = json.loads((tmp_path / "board.json").read_text())["boards"][0]["targets"]["reference"]
     assert [e["summarizer"] for e in board["entries"]] == ["real"]
     assert [e["summarizer"] for e in board["oracles"]] == ["copy"]
     assert main(["score", "-r", str(tmp_path / "gold.txt"), "-p", str(tmp_path / "real.txt"),

@@ -103,7 +103,7 @@ def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError):
         scorer.score_batch(["a"], [[]])
     with pytest.raises(ValueError):
-        FastRougeScorer(["rouge9"])
+        FastRougeScorer(["rouge10"])
 
 
 @pytest.mark.parametrize("stem", [True, False])

@@ -14,7 +14,7 @@ from run_helpers import news_articles, run_dirs, stable_results, write_config, w
 
 from bench.cli import main as cli_main
 from bench.runs import directory as directory_module
-from bench.runs import runner
+from bench.runs import record
 
 N = 9
 
@@ -112,7 +112,7 @@ def test_a_full_disk_when_writing_results(seeds: Path, tmp_path: Path, monkeypat
     def full(path: Path, data: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(runner, "write_json", full)
+    monkeypatch.setattr(record, "write_json", full)  # results.json is written where every run is recorded
     assert cli_main(["run", str(config), "-o", str(tmp_path / "runs"), "-q"]) == 1
     monkeypatch.undo()
     run_dir = run_dirs(tmp_path / "runs")[0]

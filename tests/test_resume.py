@@ -125,7 +125,7 @@ def test_ctrl_c_keeps_the_work_and_says_how_to_resume(setup: dict[str, Path], tm
 def test_interrupt_during_scoring_then_resume(setup: dict[str, Path], tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     config = load_config(setup["config"])
-    monkeypatch.setattr(scoring, "evaluate", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    monkeypatch.setattr(scoring, "score_and_record", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(RunInterrupted) as stopped:
         run(config, tmp_path / "runs", show_progress=False, use_cache=False, log=lambda m: None)
     assert stopped.value.kept == TOTAL
@@ -150,8 +150,8 @@ def test_ctrl_c_swallowed_by_a_finalizer_still_stops_the_run(setup: dict[str, Pa
         SigintWhenCollected()
         return real_evaluate(*args, **kwargs)
 
-    real_evaluate = scoring.evaluate
-    monkeypatch.setattr(scoring, "evaluate", evaluate)
+    real_evaluate = scoring.score_and_record
+    monkeypatch.setattr(scoring, "score_and_record", evaluate)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
     try:
         with pytest.raises(RunInterrupted) as stopped:

@@ -78,7 +78,7 @@ def test_multiple_references() -> None:
     with pytest.raises(TypeError):
         RougeScorer().score("x", "a single string is not a list of references")
     with pytest.raises(ValueError):
-        RougeScorer(["rouge3"])
+        RougeScorer(["rouge10"])
 
 
 @pytest.fixture(scope="module")

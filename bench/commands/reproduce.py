@@ -15,7 +15,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "reproduce", help="run a recorded run again from its config.yaml (cache off) and compare every score"
     )
-    parser.add_argument("run_dir", help="a run directory written by 'bench run'")
+    parser.add_argument("run_dir", help="a run directory written by 'bench run' or 'bench score'")
     parser.add_argument("--output", "-o", default=None,
                         help="keep the new run under this folder (default: a temporary folder, removed after)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
@@ -25,9 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     import tempfile
 
-    from bench.config import load_config
     from bench.runs.directory import RunDirectory, read_jsonl
-    from bench.runs.runner import run
 
     if args.output:
         from bench.outputs import check_output_folder
@@ -39,10 +37,9 @@ def main(args: argparse.Namespace) -> int:
         from bench.errors import UserError
 
         raise UserError(f"{recorded_dir.path}: no config.yaml; cannot tell how this run was made")
-    config = load_config(recorded_dir.config_path)
     with tempfile.TemporaryDirectory(prefix="bench-reproduce-") as scratch:
         output = Path(args.output) if args.output else Path(scratch)
-        outcome = run(config, output, show_progress=not args.quiet, use_cache=False, fresh=True)
+        outcome = rerun(recorded_dir, output, show_progress=not args.quiet)
         comparison = compare_results(recorded, outcome.results)
         scores_same = (recorded_dir.scores_path.is_file()
                        and read_jsonl(recorded_dir.scores_path) == read_jsonl(outcome.directory.scores_path))
@@ -56,6 +53,20 @@ def main(args: argparse.Namespace) -> int:
         return 1
     print(f"reproduced: all {len(comparison)} numbers identical")
     return 0
+
+
+def rerun(recorded_dir: Any, output: Path, show_progress: bool) -> Any:
+    """Run the recorded config again: a ``bench run`` config through the runner
+    (cache off), a ``bench score`` config by scoring its files again."""
+    from bench.runs.external import is_score_config, load_score_config, score_files
+
+    if is_score_config(recorded_dir.saved_config()):
+        return score_files(load_score_config(recorded_dir.config_path), output, show_progress=show_progress)
+    from bench.config import load_config
+    from bench.runs.runner import run
+
+    config = load_config(recorded_dir.config_path)
+    return run(config, output, show_progress=show_progress, use_cache=False, fresh=True)
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -92,26 +103,28 @@ def compare_results(recorded: dict[str, Any], again: dict[str, Any]) -> list[dic
 
 
 def print_comparison(comparison: list[dict[str, Any]], recorded: dict[str, Any], again: dict[str, Any]) -> None:
-    """One row per target, system and ROUGE type (F1 mean; its P, R and CI are
-    compared too), then every other difference."""
+    """One row per target, system and score key (the mean of its primary column,
+    F1 for ROUGE; every other column and CI is compared too), then every other difference."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     by_path = {c["path"]: c for c in comparison}
-    table = Table(title="bench reproduce: recorded vs. reproduced (F1 x100)")
+    table = Table(title="bench reproduce: recorded vs. reproduced (primary column x100: F1 for ROUGE)")
     for column in ("target", "summarizer", "metric", "recorded", "reproduced", ""):
         table.add_column(column, justify="right" if column in ("recorded", "reproduced") else "left")
     shown = set()
+    primary_columns = {k["name"]: k["primary_column"] for m in (recorded.get("metrics") or {}).values()
+                       for k in m.get("keys", [])}
     for target, block in recorded["targets"].items():
         for name, system in block["systems"].items():
-            for rouge_type in system["scores"]:
-                prefix = f"targets.{target}.systems.{name}.scores.{rouge_type}."
+            for key in system["scores"]:
+                prefix = f"targets.{target}.systems.{name}.scores.{key}."
                 related = [c for p, c in by_path.items() if p.startswith(prefix)]
                 shown.update(c["path"] for c in related)
-                mean = by_path.get(prefix + "f.mean", {})
+                mean = by_path.get(prefix + primary_columns.get(key, "f") + ".mean", {})
                 same = all(c["same"] for c in related)
-                table.add_row(target, escape(name), rouge_type, _pct(mean.get("recorded")),
+                table.add_row(target, escape(name), key, _pct(mean.get("recorded")),
                               _pct(mean.get("reproduced")), "same" if same else "[red]DIFFERENT[/red]")
     console = Console()
     console.print(table)

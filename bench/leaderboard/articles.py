@@ -19,10 +19,10 @@ from pydantic import ValidationError
 from bench.config import DatasetConfig
 from bench.data import load_dataset_from_config
 from bench.errors import UserError
+from bench.leaderboard.columns import shown_keys
 from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
 
 BODY_CHARS = 700
-ROUGE_COLUMNS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
 
 def _order_key(article_id: str) -> str:
@@ -53,18 +53,20 @@ def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: in
     articles, text_note, reference_words = _article_texts(board, runs, chosen)
     if text_note:
         notes.append(text_note)
+    columns = list(dict.fromkeys((k, c) for block in board["targets"].values() for k, c, _ in shown_keys(block)))
+    labels = {(k, c): h for block in board["targets"].values() for k, c, h in shown_keys(block)}
     outputs: dict[str, dict[str, Any]] = {}
     for target, block in board["targets"].items():
         outputs[target] = {}
         for entry in block["entries"] + block["oracles"]:
-            found, note = _outputs(entry, target, runs, chosen)
+            found, note = _outputs(entry, target, runs, chosen, columns)
             outputs[target][entry["key"]] = found
             if note:
                 notes.append(note)
     order = sorted(chosen, key=lambda i: (i not in articles, articles.get(i, {}).get("headline", ""), i))
     return {
         "articles": articles, "order": order, "sample": sorted(sample, key=_order_key),
-        "columns": list(ROUGE_COLUMNS), "extremes": extremes, "outputs": outputs, "notes": notes,
+        "columns": [{"key": k, "column": c, "label": labels[(k, c)]} for k, c in columns], "extremes": extremes, "outputs": outputs, "notes": notes,
         "n_total": len(all_ids), "reference_words": reference_words,
     }
 
@@ -73,21 +75,24 @@ def _article_texts(
     board: dict[str, Any], runs: dict[str, Any], ids: set[str]
 ) -> tuple[dict[str, Any], str | None, dict[str, float]]:
     """Headline, standfirst and the start of the body, from the dataset a run on this board used,
-    and the mean reference length per target (the length plot marks it)."""
-    fingerprint = board["dataset"]["fingerprint"]
+    and the mean reference length per target (the length plot marks it). A board of
+    ``bench score`` runs only has their references (no bodies)."""
+    on_board = {e["run"] for block in board["targets"].values() for e in block["entries"] + block["oracles"]}
     reason = "no run folder of this board is readable"
-    for run in runs.values():
-        if run["fingerprint"] != fingerprint or run["signature"] != board["signature"]:
-            continue
+    fallback = None
+    for run in (r for run_id, r in runs.items() if run_id in on_board):
         try:
             results = RunDirectory(Path(run["path"])).load_results()
+            if results["dataset"].get("format") == "score":
+                fallback = fallback or _score_references(results, ids)
+                continue
             raw = (results.get("config") or {}).get("dataset") or {"source": results["dataset"]["source"]}
             targets = list(results["targets"]) or ["headline"]
             dataset = load_dataset_from_config(DatasetConfig(**raw), targets, results.get("seed", 0))
         except (UserError, ValidationError, OSError, KeyError, ValueError) as err:
             reason = f"the dataset could not be read ({' '.join(str(err).split())[:160]})"
             continue
-        if dataset.fingerprint != fingerprint:
+        if dataset.fingerprint != run["fingerprint"]:
             reason = f"{dataset.source} has changed since the runs were scored (fingerprint {dataset.fingerprint})"
             continue
         texts = {
@@ -99,7 +104,23 @@ def _article_texts(
             for t in board["targets"] if t in ("headline", "standfirst")
         }
         return texts, None, reference_words
+    if fallback is not None:
+        return fallback[0], "Only references are shown: the outputs were scored with 'bench score'.", fallback[1]
     return {}, f"Article texts are not shown: {reason}; outputs and scores are.", {}
+
+
+def _score_references(results: dict[str, Any], ids: set[str]) -> tuple[dict[str, Any], dict[str, float]] | None:
+    """A ``bench score`` run's references, as the browser's article texts."""
+    from bench.runs.external import ScoreConfig, read_references
+
+    try:
+        config = ScoreConfig.model_validate(results["config"])
+        found_ids, refs = read_references([Path(p) for p in config.references], config.target)
+    except (UserError, ValidationError, OSError, KeyError, ValueError):
+        return None
+    texts = {i: {config.target: " | ".join(refs[i])} for i in found_ids if i in ids}
+    words = {config.target: sum(len(refs[i][0].split()) for i in found_ids) / max(len(found_ids), 1)}
+    return texts, words
 
 
 def _start(body: str) -> str:
@@ -109,8 +130,10 @@ def _start(body: str) -> str:
     return cut + " …"
 
 
-def _outputs(entry: dict[str, Any], target: str, runs: dict[str, Any], ids: set[str]) -> tuple[dict[str, Any], str | None]:
-    """{id: [prediction, rouge1 F, rouge2 F, rougeL F, rougeLsum F]} for one entry."""
+def _outputs(entry: dict[str, Any], target: str, runs: dict[str, Any], ids: set[str],
+             columns: list[tuple[str, str]]) -> tuple[dict[str, Any], str | None]:
+    """{id: [prediction, one score per column (None: none), details or None]} for one entry;
+    details are what metrics' ``annotate()`` recorded for the article (shown as text)."""
     run = runs.get(entry["run"])
     folder = RunDirectory(Path(run["path"])) if run else None
     if folder is None or not folder.predictions_path.is_file() or not folder.scores_path.is_file():
@@ -120,8 +143,9 @@ def _outputs(entry: dict[str, Any], target: str, runs: dict[str, Any], ids: set[
     found: dict[str, Any] = {}
     for row in _rows(folder.scores_path, entry["summarizer"], target, ids):
         scores = row.get("scores", {})
-        found[row["id"]] = [texts.get(row["id"], ""),
-                            *[round(scores[c]["f"], 4) if c in scores else None for c in ROUGE_COLUMNS]]
+        values = [(scores.get(k) or {}).get(c) for k, c in columns]
+        found[row["id"]] = [texts.get(row["id"], ""), *[None if v is None else round(v, 4) for v in values],
+                            row.get("details")]
     return found, None
 
 

@@ -1,9 +1,18 @@
 """Merge run results into a leaderboard.
 
-Results are grouped into boards by (dataset fingerprint, signature): only
-results made on the same articles with the same scoring settings are ranked
-against each other. Within a board, each target has its ranked real systems
-(``entries``) and, listed apart and never ranked, its ``oracles``.
+Results are grouped into boards by the articles they were scored on and the
+signature of what ranks them: only results on the same articles and
+references, ranked by a score made the same way, are ranked against each
+other. "The same articles" is the shared fingerprint recipe of
+``bench.runs.fingerprint`` (per target: ids and references), so ``bench run``
+and ``bench score`` results meet; results from before that recipe match on
+their dataset fingerprint. "What ranks" is the primary score's metric: its own
+signature keys the board, while every other metric (ROUGE too, when something
+else ranks) travels with its own signature on each entry, and a board notes
+where entries' side signatures differ. Within a board, each target has its
+ranked real systems (``entries``) and, listed apart and never ranked, its
+``oracles``; ``metrics`` describes every score key the entries carry, so pages
+render any metric without knowing it.
 
 Every entry keeps its per-article primary scores (``per_article``, aligned
 with the target's ``article_ids``). That makes the leaderboard file
@@ -23,7 +32,7 @@ from bench.leaderboard.ranking import rank_target
 from bench.metrics.signature import parse_signature
 from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DECIMALS = 6  # per-article scores are stored rounded; significance is always computed from the stored values
 
 
@@ -96,29 +105,87 @@ def _run_record(path: Path, results: dict[str, Any], taken: set[str]) -> dict[st
 
 def _add_run(board_file: dict[str, Any], run: dict[str, Any], path: Path, results: dict[str, Any],
              primary: str | None) -> None:
-    board = _board_for(board_file, results)
+    described = metric_descriptions(results)
+    board = _board_for(board_file, results, primary, described)
     score_rows = _score_rows(path)
     summarizer_configs = {s.get("name"): s for s in (results.get("config") or {}).get("summarizers", [])}
+    signatures = _entry_signatures(results, described)
     for target, block in results["targets"].items():
         metric = primary or block.get("primary", "rougeLsum.f")
         board_target = board["targets"].setdefault(
-            target, {"primary": metric, "article_ids": [], "significance": None, "entries": [], "oracles": []}
+            target, {"primary": metric, "article_ids": [], "significance": None, "entries": [], "oracles": [],
+                     "metrics": {}, "comparisons": []}
         )
+        board_target.setdefault("metrics", {})
+        board_target.setdefault("comparisons", [])
         if primary and board_target["primary"] != primary:
             raise UserError(
                 f"the leaderboard ranks {target} by {board_target['primary']}, not {primary}; "
                 "drop --primary or build a new leaderboard file from the run folders"
             )
+        for key, about in described.items():
+            board_target["metrics"].setdefault(key, about)
+        key = board_target["primary"].partition(".")[0]
+        if key not in board_target["metrics"]:
+            raise UserError(f"{path}: no score {key!r} in this run; rank by a score every run has (--primary)")
+        for name, found in (block.get("comparisons") or {}).items():
+            board_target["comparisons"].append({"run": run["id"], "metric": name, "result": found})
         for name, system in block["systems"].items():
             per_article = _per_article(score_rows, target, name, board_target["primary"], path)
-            entry = _entry(run, name, system, summarizer_configs.get(name), per_article)
+            entry = _entry(run, name, system, summarizer_configs.get(name), per_article, signatures)
             board_target["oracles" if entry["oracle"] else "entries"].append(entry)
 
 
-def _board_for(board_file: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
-    fingerprint, sig = results["dataset"]["fingerprint"], results["signature"]
+def metric_descriptions(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{score key: its description and metric} from a results file; a results file
+    written before metrics described themselves holds ROUGE only."""
+    out: dict[str, dict[str, Any]] = {}
+    for metric, about in (results.get("metrics") or {}).items():
+        for key in about.get("keys", []):
+            out[key["name"]] = {**key, "metric": metric, "citation": about.get("citation", "")}
+    if not out:
+        names = dict.fromkeys(k for b in results["targets"].values() for s in b["systems"].values() for k in s["scores"])
+        out = {name: legacy_rouge_key(name) for name in names}
+    return out
+
+
+def legacy_rouge_key(name: str) -> dict[str, Any]:
+    """The description ROUGE gives a key, for files made before keys were described."""
+    from bench.metrics.rouge_metric import RougeMetric
+    from bench.metrics.rouge_types import describe, label
+
+    return {"name": name, "label": label(name), "columns": ["p", "r", "f"], "column_labels": ["precision", "recall", "F1"],
+            "primary_column": "f", "rankable": True, "higher_is_better": True, "percent": True, "description": describe(name),
+            "metric": "rouge", "citation": RougeMetric.citation}
+
+
+def _entry_signatures(results: dict[str, Any], described: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """{metric: its signature} for the metrics an entry's scores come from."""
+    found = {m: about["signature"] for m, about in (results.get("metrics") or {}).items() if "signature" in about}
+    used = {about["metric"] for about in described.values()}
+    return {m: sig for m, sig in found.items() if m in used} or {"rouge": results["signature"]}
+
+
+def rank_signature(results: dict[str, Any], primary: str | None, described: dict[str, dict[str, Any]]) -> str:
+    """The signature of what ranks: the primary score's metric's own signature."""
+    if primary:
+        about = described.get(primary.partition(".")[0])
+        signature = ((results.get("metrics") or {}).get(about["metric"]) or {}).get("signature") if about else None
+        if signature:
+            return signature
+    for block in results["targets"].values():
+        if block.get("signature"):
+            return block["signature"]
+    return results["signature"]
+
+
+def _board_for(board_file: dict[str, Any], results: dict[str, Any], primary: str | None,
+               described: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    fingerprint, sig = results["dataset"]["fingerprint"], rank_signature(results, primary, described)
+    references = results["dataset"].get("reference_fingerprints") or {}
     for board in board_file["boards"]:
-        if board["dataset"]["fingerprint"] == fingerprint and board["signature"] == sig:
+        if board["signature"] == sig and _same_articles(board["dataset"], fingerprint, references):
+            board["dataset"].setdefault("references", {}).update(references)
             return board
     board = {
         "id": f"board-{len(board_file['boards']) + 1}",
@@ -126,12 +193,22 @@ def _board_for(board_file: dict[str, Any], results: dict[str, Any]) -> dict[str,
             "fingerprint": fingerprint,
             "source": str(results["dataset"].get("source")),
             "n_articles": results["dataset"].get("n_articles"),
+            "references": dict(references),
         },
         "signature": sig,
         "targets": {},
     }
     board_file["boards"].append(board)
     return board
+
+
+def _same_articles(dataset: dict[str, Any], fingerprint: str, references: dict[str, str]) -> bool:
+    """The same dataset, or the same references for every target both have (at least one)."""
+    if dataset["fingerprint"] == fingerprint:
+        return True
+    known = dataset.get("references") or {}
+    shared = set(known) & set(references)
+    return bool(shared) and all(known[t] == references[t] for t in shared)
 
 
 def _score_rows(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
@@ -143,11 +220,14 @@ def _score_rows(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
 
 def _per_article(rows: dict[tuple[Any, Any], list[dict[str, Any]]], target: str, name: str, metric: str,
                  path: Path) -> dict[str, float]:
-    rouge_type, _, key = metric.partition(".")
+    score_key, _, column = metric.partition(".")
     scores: dict[str, float] = {}
     for row in rows.get((name, target), []):
         try:
-            scores[str(row["id"])] = round(float(row["scores"][rouge_type][key or "f"]), DECIMALS)
+            value = row["scores"][score_key][column or "f"]
+            if value is None:
+                continue  # the metric has no score for this article (e.g. an empty output)
+            scores[str(row["id"])] = round(float(value), DECIMALS)
         except (KeyError, TypeError, ValueError):
             raise UserError(f"{path}/scores.jsonl: {name}/{target} article {row.get('id')!r} has no {metric} score; "
                             "rank by a metric every run has (--primary)") from None
@@ -157,7 +237,7 @@ def _per_article(rows: dict[tuple[Any, Any], list[dict[str, Any]]], target: str,
 
 
 def _entry(run: dict[str, Any], name: str, system: dict[str, Any], config: dict[str, Any] | None,
-           per_article: dict[str, float]) -> dict[str, Any]:
+           per_article: dict[str, float], signatures: dict[str, str]) -> dict[str, Any]:
     return {
         "key": f"{run['id']}/{name}",
         "label": name,
@@ -173,6 +253,7 @@ def _entry(run: dict[str, Any], name: str, system: dict[str, Any], config: dict[
         "lengths": system.get("lengths", {}),
         "stats": system.get("stats", {}),
         "run": run["id"],
+        "signatures": signatures,  # {metric: signature} of every metric in "scores"
         "config": config,
         "per_article": per_article,  # a dict while building; aligned to article_ids in _finish_target
     }
@@ -197,8 +278,25 @@ def _finish_target(block: dict[str, Any], signature: str) -> None:
         entry["label"] = entry["summarizer"] if names.count(entry["summarizer"]) == 1 else \
             f"{entry['summarizer']} ({entry['run']})"
     rank_target(block, signature)
+    block["note"] = _side_note(block)
     for entry in entries:
         entry["per_article"] = [entry["per_article"].get(i) for i in ids]
+
+
+def _side_note(block: dict[str, Any]) -> str | None:
+    """Where entries carry a side metric made with different settings: ranks are
+    unaffected, but those columns are not comparable row to row."""
+    ranked_by = block["metrics"].get(block["primary"].partition(".")[0], {}).get("metric")
+    differing = []
+    entries = block["entries"] + block["oracles"]
+    for metric in sorted({m for e in entries for m in e.get("signatures", {})} - {ranked_by}):
+        found = {e["signatures"][metric] for e in entries if metric in e.get("signatures", {})}
+        if len(found) > 1:
+            differing.append(metric)
+    if not differing:
+        return None
+    return (f"Entries were scored with different {', '.join(differing)} settings (see each entry's signatures): "
+            "ranks are unaffected, but those columns are not comparable from row to row.")
 
 
 def _notes(boards: list[dict[str, Any]]) -> list[str]:
@@ -219,7 +317,7 @@ def _board_note(board: dict[str, Any], boards: list[dict[str, Any]]) -> str | No
     for other in boards:
         if other is board:
             continue
-        if other["dataset"]["fingerprint"] != board["dataset"]["fingerprint"]:
+        if not _same_articles(other["dataset"], board["dataset"]["fingerprint"], board["dataset"].get("references") or {}):
             differences.append(f"{other['id']}: other articles ({other['dataset']['fingerprint']})")
             continue
         theirs = parse_signature(other["signature"])

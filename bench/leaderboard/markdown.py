@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.leaderboard.columns import shown_keys
 from bench.leaderboard.ranking import metric_summary
 
 
@@ -33,26 +34,54 @@ def _words(entry: dict[str, Any]) -> str:
     return "-" if mean is None else f"{mean:.1f}"
 
 
-def _table(entries: list[dict[str, Any]], metric: str, ranked: bool, numbers: dict[str, int]) -> list[str]:
-    rouge_types = list(entries[0]["scores"])
-    header = (["#", "rank"] if ranked else []) + ["system", *[f"{t} F1" for t in rouge_types],
+def _table(entries: list[dict[str, Any]], block: dict[str, Any], ranked: bool, numbers: dict[str, int]) -> list[str]:
+    metric = block["primary"]
+    columns = shown_keys(block)
+    header = (["#", "rank"] if ranked else []) + ["system", *[h for _, _, h in columns],
                                                   f"95% CI ({metric})", "words", "n"]
     header += ["beats (#)", "run"] if ranked else ["run"]
     ranks = [e["rank"] for e in entries]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     for entry in entries:
         ci = metric_summary(entry, metric)
         row = []
         if ranked:
             shared = ranks.count(entry["rank"]) > 1
             row += [str(numbers[entry["key"]]), f"{entry['rank']}{'=' if shared else ''}"]
-        row += [_cell(entry["label"]), *[_pct(entry["scores"][t]["f"]["mean"]) for t in rouge_types],
+        row += [_cell(entry["label"]), *[_pct((entry["scores"].get(k, {}).get(c) or {}).get("mean")) for k, c, _ in columns],
                 f"{_pct(ci['ci_low'])}-{_pct(ci['ci_high'])}", _words(entry), str(entry["n"])]
         if ranked:
             row.append(", ".join(str(numbers[k]) for k in sorted(entry["beats"], key=numbers.get)) or "-")
         row.append(_cell(entry["run"]))
         lines.append("| " + " | ".join(row) + " |")
     return lines
+
+
+def _comparisons(block: dict[str, Any]) -> list[str]:
+    """Comparative metrics' results (e.g. a pairwise judge), per run: a table of
+    per-system numbers when the block has them, else its fields."""
+    lines: list[str] = []
+    for found in block.get("comparisons") or []:
+        result = found["result"]
+        lines += ["", f"Comparison by {_cell(found['metric'])} (run {_cell(found['run'])}):", ""]
+        systems = result.get("systems") if isinstance(result.get("systems"), dict) else None
+        if systems and all(isinstance(v, dict) for v in systems.values()):
+            fields = list(dict.fromkeys(k for v in systems.values() for k, x in v.items() if _simple(x)))
+            lines += ["| system | " + " | ".join(_cell(f) for f in fields) + " |", "|" + "---|" * (len(fields) + 1)]
+            lines += ["| " + " | ".join([_cell(name)] + [_cell(_plain(v.get(f))) for f in fields]) + " |"
+                      for name, v in systems.items()]
+        for key, value in result.items():
+            if key != "systems" and _simple(value):
+                lines.append(f"- {_cell(key)}: {_cell(_plain(value))}")
+    return lines
+
+
+def _simple(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _plain(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else ("-" if value is None else str(value))
 
 
 def to_markdown(leaderboard: dict[str, Any]) -> str:
@@ -65,14 +94,17 @@ def to_markdown(leaderboard: dict[str, Any]) -> str:
                       f"{_cell(board['id'])})", ""]
             numbers = {e["key"]: i for i, e in enumerate(block["entries"], start=1)}
             if block["entries"]:
-                lines += _table(block["entries"], metric, True, numbers)
+                lines += _table(block["entries"], block, True, numbers)
                 sig = block["significance"]
                 lines += ["", f"Ranked by {metric}. Ranks and *beats* come from a paired {sig['method']} test "
                           f"({sig['resamples']} resamples) over the same articles, Holm-corrected across all "
                           f"pairs, alpha {sig['alpha']}; `=` marks a rank shared with a statistically tied entry."]
             if block["oracles"]:
                 lines += ["", "Oracle upper bounds (they read the references; not ranked):", ""]
-                lines += _table(block["oracles"], metric, False, numbers)
+                lines += _table(block["oracles"], block, False, numbers)
+            lines += _comparisons(block)
+            if block.get("note"):
+                lines += ["", f"> {_cell(block['note'])}"]
             lines += ["", f"Signature: `{board['signature']}`  ", f"Dataset fingerprint: `{dataset['fingerprint']}`"]
             if board.get("note"):
                 lines += ["", f"> {_cell(board['note'])}"]

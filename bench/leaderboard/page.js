@@ -2,13 +2,14 @@
  * Everything is built with DOM APIs and textContent: model outputs and article
  * texts are untrusted and must only ever render as text (no innerHTML here).
  * URL hash: #sort=rouge1.f&dir=asc sorts every table (as a click on its header does).
+ * Score columns come from each target's "metrics" (every score key described by its
+ * metric: label, columns, which way is better), so any registered metric renders here.
  */
 (function () {
   "use strict";
 
   var SVGNS = "http://www.w3.org/2000/svg";
-  var ROUGE_LABEL = { rouge1: "R-1", rouge2: "R-2", rougeL: "R-L", rougeLsum: "R-Lsum" };
-  var MEASURE_LABEL = { f: "F1", p: "precision", r: "recall" };
+  var COLUMN_LABEL = { f: "F1", p: "precision", r: "recall" };
   var PALETTE = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d",
                  "#475569", "#b45309"];
   var pageErrors = [];
@@ -64,7 +65,26 @@
   function interval(entry, metric) {
     var parts = metric.split(".");
     var block = entry.scores[parts[0]];
-    return block ? block[parts[1] || "f"] : null;
+    return block ? (block[parts[1] || "f"] || null) : null;
+  }
+  function keyInfo(block, key) {
+    var info = (block.metrics || {})[key];
+    return info || { name: key, label: key, columns: ["p", "r", "f"], primary_column: "f", percent: true };
+  }
+  function columnLabel(info, column) {
+    var i = (info.columns || []).indexOf(column);
+    return (info.column_labels && i >= 0 && info.column_labels[i]) || COLUMN_LABEL[column] || column;
+  }
+  // How a score is shown: x100 for scores in 0..1 (ROUGE), as it is otherwise.
+  function scoreText(info, value, digits) {
+    if (value === null || value === undefined) return "–";
+    return info.percent === false ? num(value, digits === undefined ? 3 : digits + 1) : pct(value, digits);
+  }
+  function scoreKeys(block) {
+    var all = block.entries.concat(block.oracles), present = {};
+    all.forEach(function (e) { Object.keys(e.scores).forEach(function (k) { present[k] = true; }); });
+    var ordered = Object.keys(block.metrics || {}).concat(Object.keys(present));
+    return ordered.filter(function (k, i) { return present[k] && ordered.indexOf(k) === i; });
   }
   function meanOf(entry, metric) { var i = interval(entry, metric); return i ? i.mean : null; }
   function words(entry) {
@@ -95,7 +115,7 @@
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     state.sort = params.get("sort");
     state.dir = params.get("dir") === "asc" ? "asc" : (params.get("dir") === "desc" ? "desc" : null);
-    var match = /^rouge\w+\.(p|r|f)$/.exec(state.sort || "");
+    var match = /^[^.]+\.([^.]+)$/.exec(state.sort || "");
     if (match) state.measure = match[1];
   }
   function writeHash() {
@@ -129,7 +149,7 @@
     var children = [
       el("h1", { text: "Headline & standfirst leaderboard" }),
       el("p", { class: "lede" }, [
-        "Summarizers scored with ROUGE against each article's reference headline and standfirst. ",
+        "Summarizers scored against each article's reference headline and standfirst. ",
         "Ranks come from paired significance tests: systems that share a rank are not significantly different. ",
         "Oracles read the references and are shown apart, as upper bounds."
       ]),
@@ -158,7 +178,7 @@
       el("span", { class: "sub", text: " · " + board.dataset.n_articles + " articles · " + board.id })
     ]));
     var facts = el("dl", { class: "facts" }, [
-      el("dt", { text: "Signature" }), el("dd", {}, [el("code", { text: board.signature })]),
+      el("dt", { text: "Signature", title: "how the ranking score was made" }), el("dd", {}, [el("code", { text: board.signature })]),
       el("dt", { text: "Dataset" }), el("dd", {}, [el("code", { text: board.dataset.fingerprint }), " " + board.dataset.source])
     ]);
     var boardRuns = {};
@@ -201,30 +221,77 @@
       " pairs, α = " + sig.alpha + "). “=” marks a rank shared with a statistically tied system; " +
       "“beats” counts the systems it is significantly better than. Brackets: 95% bootstrap CI. Click a header to sort.";
     wrap.appendChild(el("p", { class: "legend", text: legend }));
+    if (block.note) wrap.appendChild(el("p", { class: "note", text: block.note }));
     var charts = el("div", { class: "charts" }, [
       el("figure", {}, [barChart(block), el("figcaption", { text: block.primary + " with 95% confidence intervals" })]),
       el("figure", {}, [lengthPlot(block, browser ? (browser.reference_words || {})[target] : null),
-        el("figcaption", { text: "ROUGE rewards length: " + block.primary + " against mean output length" })])
+        el("figcaption", { text: "Longer outputs often score higher: " + block.primary + " against mean output length" })])
     ]);
     wrap.appendChild(charts);
+    (block.comparisons || []).forEach(function (found) { wrap.appendChild(comparison(found)); });
     return wrap;
+  }
+
+  // A comparative metric's result (e.g. a pairwise judge), shown generically: a table of
+  // its per-system numbers and its other plain fields; the full block is in leaderboard.json.
+  function comparison(found) {
+    var result = found.result || {};
+    var box = el("div", { class: "comparison", "data-metric": found.metric });
+    box.appendChild(el("h4", { text: "Comparison by " + found.metric + " (run " + found.run + ")" }));
+    var systems = result.systems && typeof result.systems === "object" ? result.systems : null;
+    var simple = function (v) { return v === null || ["string", "number", "boolean"].indexOf(typeof v) >= 0; };
+    var show = function (v) { return typeof v === "number" ? String(Math.round(v * 1e4) / 1e4) : String(v); };
+    if (systems) {
+      var fields = [];
+      Object.keys(systems).forEach(function (name) {
+        var row = systems[name] || {};
+        Object.keys(row).forEach(function (k) { if (simple(row[k]) && fields.indexOf(k) < 0) fields.push(k); });
+      });
+      var table = el("table", { class: "comparison-table" });
+      table.appendChild(el("thead", {}, [el("tr", {}, [el("th", { text: "system" })].concat(
+        fields.map(function (f) { return el("th", { class: "num", text: f }); })))]));
+      var body = el("tbody");
+      Object.keys(systems).forEach(function (name) {
+        var row = systems[name] || {};
+        body.appendChild(el("tr", {}, [el("td", { text: name })].concat(fields.map(function (f) {
+          return el("td", { class: "num", text: f in row ? show(row[f]) : "–" });
+        }))));
+      });
+      table.appendChild(body);
+      box.appendChild(el("div", { class: "table-wrap" }, [table]));
+    }
+    var facts = el("dl", { class: "facts" });
+    Object.keys(result).forEach(function (k) {
+      if (k !== "systems" && simple(result[k])) {
+        facts.appendChild(el("dt", { text: k }));
+        facts.appendChild(el("dd", { text: show(result[k]) }));
+      }
+    });
+    box.appendChild(facts);
+    return box;
   }
 
   function columnsFor(block) {
     var all = block.entries.concat(block.oracles);
-    var rougeTypes = all.length ? Object.keys(all[0].scores) : [];
     var measure = state.measure;
     var cols = [
       { id: "rank", label: "Rank", numeric: true, value: function (e) { return e.rank; }, asc: true },
       { id: "system", label: "System", value: function (e) { return e.label.toLowerCase(); }, asc: true }
     ];
-    rougeTypes.forEach(function (t) {
-      var key = t + "." + measure;
-      cols.push({ id: key, label: ROUGE_LABEL[t] || t, numeric: true, primary: key === block.primary,
-                  value: function (e) { return meanOf(e, key); }, title: t + " " + MEASURE_LABEL[measure] });
+    // One column per score key: the chosen measure where the key has it, else its own main column.
+    scoreKeys(block).forEach(function (key) {
+      var info = keyInfo(block, key);
+      var column = info.columns.indexOf(measure) >= 0 ? measure :
+        (block.primary.split(".")[0] === key ? block.primary.split(".")[1] : info.primary_column);
+      var id = key + "." + column;
+      var desc = (info.description ? " — " + info.description : "") + (info.higher_is_better === false ? " (lower is better)" : "");
+      cols.push({ id: id, label: info.label || key, numeric: true, primary: id === block.primary, score: true, info: info,
+                  value: function (e) { return meanOf(e, id); },
+                  title: key + " " + columnLabel(info, column) + desc });
     });
-    if (!rougeTypes.some(function (t) { return t + "." + measure === block.primary; })) {
-      cols.push({ id: block.primary, label: block.primary, numeric: true, primary: true,
+    if (!cols.some(function (c) { return c.id === block.primary; })) {
+      var info = keyInfo(block, block.primary.split(".")[0]);
+      cols.push({ id: block.primary, label: block.primary, numeric: true, primary: true, score: true, info: info,
                   value: function (e) { return meanOf(e, block.primary); } });
     }
     cols.push({ id: "words", label: "words", numeric: true, value: words, title: "mean words per output" });
@@ -272,7 +339,7 @@
              [col.label, el("span", { class: "arrow", text: active ? (dir === "asc" ? " ▲" : " ▼") : "" })])]);
       head.appendChild(th);
     });
-    table.appendChild(el("thead", {}, [head, measureRow(cols.length)]));
+    table.appendChild(el("thead", {}, [head, measureRow(cols.length, block)]));
     var ranks = block.entries.map(function (e) { return e.rank; });
     var ranked = block.entries.slice().sort(compare(sortCol, dir));
     var body = el("tbody", { class: "ranked" });
@@ -290,19 +357,35 @@
     }
   }
 
-  function measureRow(span) {
-    var cell = el("th", { colspan: span, class: "measures" }, ["ROUGE shown as: "]);
-    ["f", "p", "r"].forEach(function (m) {
+  // The columns scores with several columns can be shown as (ROUGE: F1, precision, recall).
+  function measureRow(span, block) {
+    var measures = [], labels = {};
+    var primaryInfo = keyInfo(block, block.primary.split(".")[0]);
+    if (primaryInfo.columns.length > 1) measures.push(primaryInfo.primary_column);
+    scoreKeys(block).forEach(function (key) {
+      var info = keyInfo(block, key);
+      if (info.columns.length < 2) return;
+      if (!measures.length) measures.push(info.primary_column);
+      info.columns.forEach(function (c) {
+        if (measures.indexOf(c) < 0) measures.push(c);
+        if (!labels[c]) labels[c] = columnLabel(info, c);
+      });
+    });
+    if (!measures.length) return el("tr", { hidden: true });
+    var cell = el("th", { colspan: span, class: "measures" }, ["Scores shown as: "]);
+    measures.forEach(function (m) {
       cell.appendChild(el("button", {
         type: "button", class: "chip" + (state.measure === m ? " on" : ""), "data-measure": m,
         onclick: function () {
-          var wasRouge = /^rouge/.test(state.sort || "");
+          var sorted = /^[^.]+\.[^.]+$/.exec(state.sort || "");
+          if (sorted && keyInfo(block, state.sort.split(".")[0]).columns.indexOf(m) >= 0) {
+            state.sort = state.sort.split(".")[0] + "." + m;
+          }
           state.measure = m;
-          if (wasRouge) state.sort = state.sort.replace(/\.(p|r|f)$/, "." + m);
           writeHash();
           sortAll();
         }
-      }, [MEASURE_LABEL[m]]));
+      }, [labels[m] || m]));
     });
     return el("tr", {}, [cell]);
   }
@@ -327,12 +410,15 @@
         td.appendChild(el("span", { class: "swatch", style: "background:" + spec.block.colors[entry.key] }));
         td.appendChild(el("span", { class: "name", text: entry.label }));
         if (entry.type && entry.type !== entry.summarizer) td.appendChild(el("span", { class: "type", text: entry.type }));
-        if (entry.config) td.setAttribute("title", JSON.stringify(entry.config));
-      } else if (/^rouge/.test(col.id)) {
-        td.appendChild(document.createTextNode(pct(value)));
+        var about = [];
+        if (entry.config) about.push(JSON.stringify(entry.config));
+        Object.keys(entry.signatures || {}).forEach(function (m) { about.push(m + ": " + entry.signatures[m]); });
+        if (about.length) td.setAttribute("title", about.join("\n"));
+      } else if (col.score) {
+        td.appendChild(document.createTextNode(scoreText(col.info, value)));
         if (col.primary) {
           var ci = interval(entry, col.id);
-          if (ci) td.appendChild(el("span", { class: "ci", text: " [" + pct(ci.ci_low, 1) + ", " + pct(ci.ci_high, 1) + "]" }));
+          if (ci) td.appendChild(el("span", { class: "ci", text: " [" + scoreText(col.info, ci.ci_low, 1) + ", " + scoreText(col.info, ci.ci_high, 1) + "]" }));
         }
       } else if (col.id === "beats") {
         if (!entry.oracle) {
@@ -391,6 +477,8 @@
 
   function barChart(block) {
     var metric = block.primary;
+    var info = keyInfo(block, metric.split(".")[0]);
+    var show = function (v, d) { return scoreText(info, v, d); };
     var items = block.entries.concat(block.oracles);
     var rowH = 26, left = 150, right = 60, top = 24, width = 560;
     var gap = block.oracles.length && block.entries.length ? 22 : 0;
@@ -402,7 +490,7 @@
     root.appendChild(svg("title", {}, metric + " per system, with 95% confidence intervals"));
     ticks(max, 5).forEach(function (t) {
       root.appendChild(svg("line", { x1: x(t), x2: x(t), y1: top - 6, y2: height - 28, class: "grid" }));
-      root.appendChild(svg("text", { x: x(t), y: height - 12, class: "tick", "text-anchor": "middle" }, pct(t, 0)));
+      root.appendChild(svg("text", { x: x(t), y: height - 12, class: "tick", "text-anchor": "middle" }, show(t, 0)));
     });
     items.forEach(function (entry, i) {
       var y = top + i * rowH + (entry.oracle ? gap : 0);
@@ -410,7 +498,7 @@
       if (!ci) return;
       var color = block.colors[entry.key];
       var g = svg("g", { class: "bar" + (entry.oracle ? " oracle" : ""), "data-key": entry.key });
-      g.appendChild(svg("title", {}, entry.label + ": " + pct(ci.mean) + " [" + pct(ci.ci_low) + ", " + pct(ci.ci_high) + "]"));
+      g.appendChild(svg("title", {}, entry.label + ": " + show(ci.mean) + " [" + show(ci.ci_low) + ", " + show(ci.ci_high) + "]"));
       g.appendChild(svg("text", { x: left - 8, y: y + rowH / 2 + 4, "text-anchor": "end", class: "label" },
                         truncate(entry.label, 22) + (entry.oracle ? " †" : "")));
       g.appendChild(svg("rect", { x: left, y: y + 4, width: Math.max(0, x(ci.mean) - left), height: rowH - 8, rx: 2,
@@ -420,7 +508,7 @@
       g.appendChild(svg("line", { x1: x(ci.ci_low), x2: x(ci.ci_high), y1: cy, y2: cy, class: "whisker" }));
       g.appendChild(svg("line", { x1: x(ci.ci_low), x2: x(ci.ci_low), y1: cy - 5, y2: cy + 5, class: "whisker" }));
       g.appendChild(svg("line", { x1: x(ci.ci_high), x2: x(ci.ci_high), y1: cy - 5, y2: cy + 5, class: "whisker" }));
-      g.appendChild(svg("text", { x: x(ci.ci_high) + 6, y: cy + 4, class: "value" }, pct(ci.mean, 1)));
+      g.appendChild(svg("text", { x: x(ci.ci_high) + 6, y: cy + 4, class: "value" }, show(ci.mean, 1)));
       root.appendChild(g);
     });
     if (gap) {
@@ -432,6 +520,8 @@
 
   function lengthPlot(block, referenceWords) {
     var metric = block.primary;
+    var info = keyInfo(block, metric.split(".")[0]);
+    var show = function (v, d) { return scoreText(info, v, d); };
     var items = block.entries.concat(block.oracles).filter(function (e) { return words(e) !== undefined && words(e) !== null && interval(e, metric); });
     var width = 560, height = 340, left = 50, right = 20, top = 16, bottom = 44;
     var maxX = niceMax(Math.max.apply(null, items.map(words).concat([referenceWords || 0, 1])) * 1.08);
@@ -447,11 +537,11 @@
     });
     ticks(maxY, 5).forEach(function (t) {
       root.appendChild(svg("line", { x1: left, x2: width - right, y1: y(t), y2: y(t), class: "grid" }));
-      root.appendChild(svg("text", { x: left - 6, y: y(t) + 4, class: "tick", "text-anchor": "end" }, pct(t, 0)));
+      root.appendChild(svg("text", { x: left - 6, y: y(t) + 4, class: "tick", "text-anchor": "end" }, show(t, 0)));
     });
     root.appendChild(svg("text", { x: (left + width - right) / 2, y: height - 6, class: "axis", "text-anchor": "middle" }, "mean words per output"));
     root.appendChild(svg("text", { x: 12, y: (top + height - bottom) / 2, class: "axis", "text-anchor": "middle",
-                                   transform: "rotate(-90 12 " + (top + height - bottom) / 2 + ")" }, metric + " × 100"));
+                                   transform: "rotate(-90 12 " + (top + height - bottom) / 2 + ")" }, metric + (info.percent === false ? "" : " × 100")));
     if (referenceWords) {
       root.appendChild(svg("line", { x1: x(referenceWords), x2: x(referenceWords), y1: top, y2: height - bottom, class: "reference" }));
       root.appendChild(svg("text", { x: x(referenceWords) + 4, y: top + 10, class: "tick" }, "reference length " + referenceWords.toFixed(1)));
@@ -471,7 +561,7 @@
     items.slice().sort(function (a, b) { return meanOf(b, metric) - meanOf(a, metric); }).forEach(function (entry) {
       var ci = interval(entry, metric), color = block.colors[entry.key], cx = x(words(entry));
       var g = svg("g", { class: "point" + (entry.oracle ? " oracle" : ""), "data-key": entry.key });
-      g.appendChild(svg("title", {}, entry.label + ": " + num(words(entry), 1) + " words, " + pct(ci.mean)));
+      g.appendChild(svg("title", {}, entry.label + ": " + num(words(entry), 1) + " words, " + show(ci.mean)));
       g.appendChild(svg("line", { x1: cx, x2: cx, y1: y(ci.ci_low), y2: y(ci.ci_high), stroke: color, "stroke-width": 1.5 }));
       g.appendChild(svg("circle", { cx: cx, cy: y(ci.mean), r: 5.5, fill: entry.oracle ? "#fff" : color, stroke: color, "stroke-width": 2 }));
       var text = truncate(entry.label, 18) + (entry.oracle ? " †" : "");
@@ -499,7 +589,8 @@
     var select = el("select", { "aria-label": "article", class: "article-select", onchange: function () { view.article = select.value; draw(); } });
     browser.order.forEach(function (id) {
       var article = browser.articles[id];
-      select.appendChild(el("option", { value: id, text: article ? truncate(article.headline, 90) : id }));
+      var title = article ? (article.headline || article.standfirst || article.reference || "") : "";
+      select.appendChild(el("option", { value: id, text: title ? truncate(title, 90) : id }));
     });
     var step = function (delta) {
       var i = browser.order.indexOf(view.article) + delta;
@@ -524,9 +615,9 @@
       var article = browser.articles[view.article];
       panel.appendChild(el("p", { class: "article-id", text: "id " + view.article }));
       if (article) {
-        panel.appendChild(el("h4", { class: "headline", text: article.headline }));
-        panel.appendChild(el("p", { class: "standfirst", text: article.standfirst }));
-        panel.appendChild(el("p", { class: "body", text: article.body }));
+        if (article.headline !== undefined) panel.appendChild(el("h4", { class: "headline", text: article.headline }));
+        if (article.standfirst !== undefined) panel.appendChild(el("p", { class: "standfirst", text: article.standfirst }));
+        if (article.body !== undefined) panel.appendChild(el("p", { class: "body", text: article.body }));
       }
       var block = board.targets[view.target];
       var outputs = browser.outputs[view.target] || {};
@@ -534,7 +625,9 @@
       var table = el("table", { class: "outputs" });
       var head = el("tr", {}, [el("th", { text: "System" }), el("th", { text: view.target })]);
       browser.columns.forEach(function (c) {
-        head.appendChild(el("th", { class: "num" + (c + ".f" === block.primary ? " primary" : ""), text: ROUGE_LABEL[c] || c }));
+        var info = keyInfo(block, c.key);
+        head.appendChild(el("th", { class: "num" + (c.key + "." + c.column === block.primary ? " primary" : ""),
+                                    title: c.label, text: info.label || c.key }));
       });
       head.appendChild(el("th", { text: "this system's" }));
       table.appendChild(el("thead", {}, [head]));
@@ -550,7 +643,8 @@
           entry.label + (entry.oracle ? " †" : "")]));
         tr.appendChild(el("td", { class: "output", text: found ? found[0] : "(no output in the embedded sample)" }));
         browser.columns.forEach(function (c, i) {
-          tr.appendChild(el("td", { class: "num" + (c + ".f" === block.primary ? " primary" : ""), text: found ? pct(found[i + 1], 1) : "–" }));
+          tr.appendChild(el("td", { class: "num" + (c.key + "." + c.column === block.primary ? " primary" : ""),
+                                    text: found ? scoreText(keyInfo(block, c.key), found[i + 1], 1) : "–" }));
         });
         var jump = el("td", { class: "jump" });
         var ends = extremes[entry.key];
@@ -563,6 +657,15 @@
         }
         tr.appendChild(jump);
         body.appendChild(tr);
+        var details = found ? found[browser.columns.length + 1] : null;
+        if (details) {  // what metrics noted about this output (annotate()), as plain text
+          var lines = Object.keys(details).map(function (m) {
+            var value = details[m];
+            return m + ": " + (typeof value === "string" ? value : JSON.stringify(value, null, 1));
+          });
+          body.appendChild(el("tr", { class: "details", "data-key": entry.key }, [el("td"),
+            el("td", { class: "details", colspan: browser.columns.length + 1 }, [el("pre", { text: lines.join("\n") })])]));
+        }
       });
       table.appendChild(body);
       panel.appendChild(el("div", { class: "table-wrap" }, [table]));

@@ -33,9 +33,13 @@ ALPHA = 0.05
 def rank_target(block: dict[str, Any], signature: str) -> None:
     """Fill ``significance`` and each entry's rank fields; ``per_article`` are {id: score} dicts here."""
     metric = block["primary"]
+    # A score where lower is better (an error rate) ranks the other way round.
+    about = (block.get("metrics") or {}).get(metric.partition(".")[0], {})
+    sign = 1 if about.get("higher_is_better", True) else -1
     entries = block["entries"]
-    entries.sort(key=lambda e: (-_mean(e, metric), e["label"]))
-    block["oracles"].sort(key=lambda e: (-_mean(e, metric), e["label"]))
+    order = lambda e: (_mean(e, metric) is None, -sign * (_mean(e, metric) or 0.0), e["label"])  # noqa: E731
+    entries.sort(key=order)
+    block["oracles"].sort(key=order)
     seed = int(parse_signature(signature).get("seed", 0) or 0)
     tests = _tests(entries, seed)
     for test, adjusted in zip(tests, holm_adjust([t["p_value"] for t in tests])):
@@ -47,7 +51,7 @@ def rank_target(block: dict[str, Any], signature: str) -> None:
     better: dict[str, set[str]] = {e["key"]: set() for e in entries}
     for test in tests:
         if test["p_adjusted"] < ALPHA and test["delta"] != 0:
-            winner, loser = (test["a"], test["b"]) if test["delta"] > 0 else (test["b"], test["a"])
+            winner, loser = (test["a"], test["b"]) if sign * test["delta"] > 0 else (test["b"], test["a"])
             better[loser].add(winner)
     rank = 1
     for entry in entries:
@@ -63,13 +67,15 @@ def rank_target(block: dict[str, Any], signature: str) -> None:
 
 
 def metric_summary(entry: dict[str, Any], metric: str) -> dict[str, float]:
-    """An entry's {mean, ci_low, ...} for ``metric`` ("rougeLsum" means its F1, "rouge1.p" precision)."""
-    rouge_type, _, key = metric.partition(".")
-    return entry["scores"][rouge_type][key or "f"]
+    """An entry's {mean, ci_low, ...} for ``metric`` ("rouge1.p": a key and its column;
+    a bare key means its F1, as the ROUGE-only files before column names did)."""
+    key, _, column = metric.partition(".")
+    return entry["scores"][key][column or "f"]
 
 
-def _mean(entry: dict[str, Any], metric: str) -> float:
-    return float(metric_summary(entry, metric)["mean"])
+def _mean(entry: dict[str, Any], metric: str) -> float | None:
+    value = metric_summary(entry, metric)["mean"]
+    return None if value is None else float(value)
 
 
 def _tests(entries: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:

@@ -74,5 +74,24 @@ def read_leaderboard(path: Path) -> dict[str, Any]:
         raise LeaderboardError(f"{path}: unreadable ({err})") from None
     except json.JSONDecodeError as err:
         raise LeaderboardError(f"{path}: not JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    if isinstance(data, dict) and data.get("schema_version") == 2:
+        data = upgrade_from_v2(data)
     validate(data, path)
+    return data
+
+
+def upgrade_from_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-2 file (ROUGE only, before metrics described themselves) as version 3:
+    each target gets ROUGE's key descriptions, each entry the board's signature as ROUGE's.
+    Nothing else changes, so merging new runs into an old file keeps its boards."""
+    from bench.leaderboard.build import legacy_rouge_key
+
+    for board in data.get("boards", []):
+        for block in board.get("targets", {}).values():
+            entries = block.get("entries", []) + block.get("oracles", [])
+            keys = dict.fromkeys(k for e in entries for k in e.get("scores", {}))
+            block.setdefault("metrics", {k: legacy_rouge_key(k) for k in keys})
+            for entry in entries:
+                entry.setdefault("signatures", {"rouge": board.get("signature", "")})
+    data["schema_version"] = 3
     return data

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from bench.metrics.rouge import PairScores
-from bench.metrics.significance import resample_counts
+from bench.metrics.significance import resampled_sums
 
 
 def score_matrix(scores: Sequence[PairScores], rouge_types: Sequence[str]) -> tuple[np.ndarray, list[str]]:
@@ -20,7 +20,7 @@ def score_matrix(scores: Sequence[PairScores], rouge_types: Sequence[str]) -> tu
 
 def bootstrap_means(matrix: np.ndarray, resamples: int, seed: int) -> np.ndarray:
     """Means of ``resamples`` seeded resamples of the rows: shape (resamples, columns)."""
-    return resample_counts(matrix.shape[0], resamples, seed) @ matrix / matrix.shape[0]
+    return resampled_sums(matrix, resamples, seed) / matrix.shape[0]
 
 
 def aggregate(
@@ -40,22 +40,47 @@ def aggregate_matrix(
     """``aggregate`` for scores already in a ``score_matrix``."""
     if not len(matrix):
         raise ValueError("no scores to aggregate")
-    means = matrix.mean(axis=0)
-    if resamples > 0 and len(matrix) > 1:
-        samples = bootstrap_means(matrix, resamples, seed)
-        alpha = (1 - confidence) / 2
-        low, high = np.quantile(samples, [alpha, 1 - alpha], axis=0)
+    alpha = (1 - confidence) / 2
+    if np.isnan(matrix).any():
+        means, low, high = _with_gaps(matrix, resamples, seed, alpha)
     else:
-        low = high = means
+        means = matrix.mean(axis=0)
+        if resamples > 0 and len(matrix) > 1:
+            samples = bootstrap_means(matrix, resamples, seed)
+            low, high = np.quantile(samples, [alpha, 1 - alpha], axis=0)
+        else:
+            low = high = means
     result: dict[str, dict[str, dict[str, float]]] = {}
     for j, column in enumerate(columns):
-        rouge_type, key = column.split(".")
-        result.setdefault(rouge_type, {})[key] = {
-            "mean": float(means[j]),
-            "ci_low": float(low[j]),
-            "ci_high": float(high[j]),
+        key, column_name = column.split(".")
+        result.setdefault(key, {})[column_name] = {
+            "mean": _finite(means[j]),
+            "ci_low": _finite(low[j]),
+            "ci_high": _finite(high[j]),
         }
     return result
+
+
+def _with_gaps(matrix: np.ndarray, resamples: int, seed: int, alpha: float) -> tuple[np.ndarray, ...]:
+    """Means and intervals over the articles that have a value (NaN: none), each
+    bootstrap sample drawn from all articles as usual (same seeded draws)."""
+    defined = ~np.isnan(matrix)
+    values = np.where(defined, matrix, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = values.sum(axis=0) / defined.sum(axis=0)
+        if resamples > 0 and len(matrix) > 1:
+            samples = resampled_sums(values, resamples, seed) / resampled_sums(defined.astype(np.float64), resamples, seed)
+            low, high = np.nanquantile(samples, [alpha, 1 - alpha], axis=0) if np.isfinite(samples).any() \
+                else (means, means)
+        else:
+            low = high = means
+    return means, low, high
+
+
+def _finite(value: float) -> float | None:
+    """A number for results.json; None where nothing was defined (JSON has no NaN)."""
+    value = float(value)
+    return value if np.isfinite(value) else None
 
 
 def length_stats(texts: Sequence[str]) -> dict[str, float]:

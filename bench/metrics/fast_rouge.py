@@ -7,7 +7,7 @@ operations in the same order; only the bookkeeping is faster:
   references are shared by every system), and every distinct word is stemmed
   once per scorer, by NLTK's stemmer with its no-op steps skipped
   (bench.tokenizers.porter); tokens become integer ids, kept in one numpy array;
-- rouge1/rouge2 count n-gram overlaps for all pairs at once with numpy;
+- rouge1..rouge9 count n-gram overlaps for all pairs at once with numpy;
 - rougeL uses a bit-parallel LCS (Hyyrö 2004) on Python integers, one bit per
   reference token;
 - rougeLsum with one sentence on each side is rougeL (same tokens; with a
@@ -28,6 +28,7 @@ from typing import Sequence
 import numpy as np
 
 from bench.metrics.rouge import ROUGE_TYPES, PairScores, check_scorer_arguments, sentence_lines
+from bench.metrics.rouge_types import ngram_order
 from bench.tokenizers.words import LINE_END, WordTokenizer, make_tokenizer
 
 PARALLEL_MIN_PAIRS = 4000  # below this, forking costs more than it saves
@@ -127,8 +128,8 @@ class FastRougeScorer:
         flat, lengths, tokens, sentences = self._encode(list(texts))
         out: dict[str, np.ndarray] = {}
         for rouge_type in self.rouge_types:
-            if rouge_type in ("rouge1", "rouge2"):
-                n = int(rouge_type[5:])
+            n = ngram_order(rouge_type)
+            if n is not None:
                 hits = _ngram_overlaps(flat, lengths, pred_tid, ref_tid, n)
                 out[rouge_type] = _prf(hits, np.maximum(lengths[pred_tid] - n + 1, 1),
                                        np.maximum(lengths[ref_tid] - n + 1, 1))
@@ -233,6 +234,8 @@ def _ngram_overlaps(flat: np.ndarray, lengths: np.ndarray, pred_tid: np.ndarray,
     key = flat.copy()
     vocab = int(flat.max()) + 1 if len(flat) else 1
     for shift in range(1, n):
+        if len(key) and (int(key.max()) + 1) * vocab >= 2**62:  # long n-grams: dense ids before they overflow
+            key = np.unique(key, return_inverse=True)[1].ravel().astype(np.int64)
         key = key[:-1] * vocab + flat[shift:] if len(key) else key
     key, text_of = key[valid[: len(key)]], text_of[: len(key)][valid[: len(key)]]
     width = int(key.max()) + 1 if len(key) else 1

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
+from bench.metrics.rouge_types import DEFAULT_TYPES, check_rouge_types
 from bench.tokenizers.sentences import split_sentences
 from bench.tokenizers.words import make_tokenizer
 
-ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+ROUGE_TYPES = DEFAULT_TYPES  # the default types; any of rouge1..rouge9, rougeL, rougeLsum may be asked for
 # One pair's scores: {"rouge1": {"p": .., "r": .., "f": ..}, ...}
 PairScores = dict[str, dict[str, float]]
 
@@ -24,9 +27,7 @@ def sentence_lines(text: str) -> str:
 
 def check_scorer_arguments(rouge_types: Sequence[str], multiref: str) -> None:
     """Library misuse that every scorer backend rejects the same way."""
-    unknown = set(rouge_types) - set(ROUGE_TYPES)
-    if unknown:
-        raise ValueError(f"unknown ROUGE type(s) {sorted(unknown)}; expected {ROUGE_TYPES}")
+    check_rouge_types(rouge_types)
     if multiref not in ("max", "mean"):
         raise ValueError(f"multiref must be 'max' or 'mean', not {multiref!r}")
 
@@ -72,6 +73,16 @@ class RougeScorer:
         if len(predictions) != len(references):
             raise ValueError(f"{len(predictions)} predictions but {len(references)} reference lists")
         return [self.score(p, r) for p, r in zip(predictions, references)]
+
+    def score_arrays(self, predictions: Sequence[str], references: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
+        """Per rouge type, a (pairs x 3) array of precision, recall, F1 (no list of dicts kept)."""
+        if len(predictions) != len(references):
+            raise ValueError(f"{len(predictions)} predictions but {len(references)} reference lists")
+        out = {t: np.zeros((len(predictions), 3)) for t in self.rouge_types}
+        for k, (prediction, refs) in enumerate(zip(predictions, references)):
+            for t, triple in self.score(prediction, refs).items():
+                out[t][k] = (triple["p"], triple["r"], triple["f"])
+        return out
 
 
 def _triple(score) -> dict[str, float]:

@@ -80,11 +80,13 @@ def summary_stats(
     outputs: Sequence[str],
     bodies: Sequence[str] | None,
     words: Callable[[str], list[str]],
-    budget: Mapping[str, int],
+    budget: Mapping[str, int] | None,
 ) -> dict[str, object]:
-    """The ``stats`` block for one system and target; body-based keys only with bodies."""
+    """The ``stats`` block for one system and target; body-based keys only with bodies,
+    ``over_budget`` only with a length budget for the target."""
     stats: dict[str, object] = dict(length_block(outputs))
-    stats["over_budget"] = over_budget(outputs, budget["words"], budget["chars"])
+    if budget is not None:
+        stats["over_budget"] = over_budget(outputs, budget["words"], budget["chars"])
     tokenized = [words(t) for t in outputs]
     rep = [r for r in map(repetition, tokenized) if r is not None]
     if rep:

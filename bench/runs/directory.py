@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 
 from bench.errors import UserError
-from bench.strict_yaml import parse_yaml
+from bench.strict_yaml import describe_yaml_error, parse_yaml
 
 try:
     import fcntl
@@ -242,7 +242,11 @@ class RunDirectory:
             data = parse_yaml(self.config_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{self.path}: no config.yaml; not a run directory written by 'bench run'") from None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        except yaml.YAMLError as err:
+            line, problem = describe_yaml_error(err)
+            raise UserError(f"{self.config_path}:{f' line {line}' if line else ''} {problem} (the run directory is "
+                            "damaged: restore config.yaml or start a new run)") from None
+        except (OSError, UnicodeDecodeError) as err:
             raise UserError(f"{self.config_path}: unreadable ({type(err).__name__}); the run directory is damaged") from None
         if not isinstance(data, dict):
             raise UserError(f"{self.config_path}: not a run config; the run directory is damaged")

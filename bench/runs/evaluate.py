@@ -1,32 +1,39 @@
-"""Predictions in, per-article scores and aggregated results out.
+"""Predictions in, per-article scores and aggregated results out, for every
+registered metric a config names (ROUGE always).
 
-Shared by ``bench run`` and ``bench score``, so a run and a scoring of outside
-predictions produce the same results format. Per target it records each
-system's ROUGE means and intervals, lengths, summary statistics and, across
-systems scored on the same articles, paired significance tests.
+Shared by ``bench run`` and ``bench score`` (through ``bench.runs.record``).
+Per target, each metric scores all systems' items in one call (shared
+references are prepared once); scores stay in per-system numpy arrays and the
+per-article rows for scores.jsonl are made one at a time as they are written,
+so 100,000 articles never become 100,000 nested dicts. Per target the results
+hold each system's means and intervals for every score key, lengths, summary
+statistics, paired significance tests between systems on every rankable
+score, and what comparative metrics (a pairwise judge) made of the systems.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from bench.config import DEFAULT_BUDGETS, ScoringConfig
-from bench.metrics.aggregate import aggregate_matrix, length_stats, score_matrix
-from bench.metrics.fast_rouge import FastRougeScorer
-from bench.metrics.rouge import RougeScorer
-from bench.metrics.signature import signature
+from bench.api.metric import ComparativeMetric, Metric, ScoreItem, ScoreKey
+from bench.errors import UserError
+from bench.metrics.aggregate import aggregate_matrix, length_stats
+from bench.metrics.settings import DEFAULT_BUDGETS, ScoringConfig, build_metrics
+from bench.metrics.signature import metric_signature, rank_signature
 from bench.metrics.significance import holm_adjust, paired_tests
 from bench.metrics.stats import summary_stats
-from bench.tokenizers.words import RougeScoreTokenizer
+from bench.tokenizers.words import RougeScoreTokenizer, make_tokenizer
 
 log = logging.getLogger(__name__)
 DROPPED_SHARE = 0.10  # warn when rouge-score's tokenizer loses more of a text's letters
+# "{target}\t{id}" -> the article's reference texts for that target.
+References = Mapping[str, Sequence[str]]
 
 
 @dataclass
@@ -40,113 +47,213 @@ class SystemPredictions:
     info: dict[str, Any]  # type, oracle flag, timings: copied into results as-is
 
 
-def make_scorer(scoring: ScoringConfig) -> RougeScorer | FastRougeScorer:
-    stem = scoring.stemmer == "porter"
-    if scoring.backend == "fast":
-        return FastRougeScorer(scoring.rouge, use_stemmer=stem, multiref=scoring.multiref,
-                               tokenizer=scoring.tokenizer, workers=scoring.workers)
-    return RougeScorer(scoring.rouge, use_stemmer=stem, multiref=scoring.multiref, tokenizer=scoring.tokenizer)
+@dataclass
+class SystemScores:
+    """One system's per-article scores: per score key an (articles x columns) array."""
+
+    system: SystemPredictions
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    details: dict[str, list[Any]] = field(default_factory=dict)  # metric name -> per-article annotation
+
+
+@dataclass
+class Evaluation:
+    """What scoring made: per-system arrays, the results' ``targets`` and the metric descriptions."""
+
+    scored: list[SystemScores]
+    keys: list[ScoreKey]
+    targets: dict[str, Any]
+    metrics: dict[str, Any]
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """scores.jsonl rows, one per (system, article), made as they are consumed."""
+        for entry in self.scored:
+            system = entry.system
+            columns = [(k.name, list(k.columns), entry.arrays[k.name].tolist()) for k in self.keys]
+            for i, article_id in enumerate(system.ids):
+                row: dict[str, Any] = {"id": article_id, "target": system.target, "summarizer": system.name,
+                                       "scores": {name: dict(zip(cols, map(_json_number, values[i])))
+                                                  for name, cols, values in columns}}
+                details = {m: found[i] for m, found in entry.details.items() if found[i] is not None}
+                if details:
+                    row["details"] = details
+                yield row
+
+
+def references_of(articles: Sequence[Any], targets: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """A dataset's references in the form ``evaluate`` takes."""
+    return {f"{t}\t{a.id}": (a.reference(t),) for a in articles for t in targets}
 
 
 def evaluate(
     scoring: ScoringConfig,
     seed: int,
-    references: Mapping[str, Sequence[str]],
+    references: References,
     systems: Sequence[SystemPredictions],
     progress: Any = None,
     bodies: Mapping[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Score every system; return (score rows for scores.jsonl, results["targets"]).
+    """Score every system; return (score rows for scores.jsonl, results["targets"])."""
+    evaluation = score_systems(scoring, seed, references, systems, progress, bodies)
+    return list(evaluation.rows()), evaluation.targets
 
-    ``references`` maps a target-qualified key ``"{target}\\t{id}"`` to the list
-    of reference texts for that article; ``bodies`` (optional) maps an article
-    id to its body, for the statistics that compare outputs with the body.
-    """
-    scorer = make_scorer(scoring)
-    all_refs = [[references[f"{s.target}\t{i}"] for i in s.ids] for s in systems]
-    per_system = _score_all(scorer, systems, all_refs, progress)
-    rows: list[dict[str, Any]] = []
+
+def score_systems(
+    scoring: ScoringConfig,
+    seed: int,
+    references: References,
+    systems: Sequence[SystemPredictions],
+    progress: Any = None,
+    bodies: Mapping[str, str] | None = None,
+) -> Evaluation:
+    """Score every system with every metric of ``scoring``.
+
+    ``references`` maps ``"{target}\\t{id}"`` to the article's references;
+    ``bodies`` (optional) maps an id to its body, for metrics and statistics
+    that read it."""
+    metrics = build_metrics(scoring, seed)
+    per_item = [m for m in metrics if isinstance(m, Metric)]
+    keys = [k for m in per_item for k in m.keys()]
+    scored = [SystemScores(s) for s in systems]
+    comparisons: dict[str, dict[str, Any]] = {}
+    try:
+        for target in dict.fromkeys(s.target for s in systems):
+            group = [entry for entry in scored if entry.system.target == target]
+            items = _items(group, references, bodies)
+            for metric in per_item:
+                _score_group(metric, group, items, progress)
+            for metric in metrics:
+                if isinstance(metric, ComparativeMetric) and group:
+                    by_system = {e.system.name: items[a:b] for e, (a, b) in zip(group, _spans(group))}
+                    comparisons.setdefault(target, {})[metric.name] = {
+                        **metric.compare(by_system), "signature": metric_signature(metric, scoring, seed)}
+    finally:
+        for metric in metrics:
+            metric.close()
+    targets = _targets(scoring, seed, references, scored, per_item, bodies, comparisons)
+    described = {m.name: {**m.describe(), "signature": metric_signature(m, scoring, seed)} for m in metrics}
+    return Evaluation(scored, keys, targets, described)
+
+
+def _spans(group: list[SystemScores]) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for entry in group:
+        spans.append((start, start + len(entry.system.ids)))
+        start += len(entry.system.ids)
+    return spans
+
+
+def _items(group: list[SystemScores], references: References, bodies: Mapping[str, str] | None) -> list[ScoreItem]:
+    """Every system's items of one target, one system after another (texts shared, not copied)."""
+    items = []
+    for entry in group:
+        system = entry.system
+        for article_id, text in zip(system.ids, system.texts):
+            refs = references[f"{system.target}\t{article_id}"]
+            body = bodies.get(article_id) if bodies is not None else None
+            items.append(ScoreItem(article_id, system.target, text, refs if isinstance(refs, tuple) else tuple(refs),
+                                   body))
+    return items
+
+
+def _score_group(metric: Metric, group: list[SystemScores], items: list[ScoreItem], progress: Any) -> None:
+    """One metric over all systems of a target, in one call; split back per system."""
+    if metric.needs_body and any(item.body is None for item in items):
+        raise UserError(f"metric {metric.name!r} reads article bodies, and these articles have none "
+                        "(bench score: give a JSONL references file with a 'body' field); drop it from scoring.metrics")
+    arrays = metric.score_arrays(items)
+    annotations = metric.annotate(items) if type(metric).annotate is not Metric.annotate else None
+    for key in metric.keys():
+        found = arrays.get(key.name)
+        if found is None or found.shape != (len(items), len(key.columns)):
+            shape = None if found is None else found.shape
+            raise ValueError(f"metric {metric.name!r} returned {shape} for key {key.name!r}; "
+                             f"expected {(len(items), len(key.columns))}")
+    for entry, (a, b) in zip(group, _spans(group)):
+        for key in metric.keys():
+            entry.arrays[key.name] = arrays[key.name][a:b]
+        if annotations is not None and any(x is not None for x in annotations[a:b]):
+            entry.details[metric.name] = annotations[a:b]
+    if progress is not None:
+        progress.update(len(items))
+
+
+def _targets(scoring, seed, references, scored, per_item, bodies, comparisons) -> dict[str, Any]:
     targets: dict[str, Any] = {}
-    matrices: dict[str, dict[str, tuple[list[str], np.ndarray]]] = {}
-    f_columns = [f"{t}.f" for t in scoring.rouge]
-    # The statistics compare every output with its article's body: tokenize each body once, not per system.
-    words = lru_cache(maxsize=None)(scorer.tokenizer.words)
+    words = lru_cache(maxsize=None)(make_tokenizer(scoring.tokenizer, scoring.stemmer == "porter").words)
     # Articles per target: every referenced article, even where a system failed on some.
     n_articles = Counter(key.split("\t", 1)[0] for key in references)
-    for system, refs, pair_scores in zip(systems, all_refs, per_system):
-        matrix, columns = score_matrix(pair_scores, scoring.rouge)
-        rows.extend(
-            {"id": i, "target": system.target, "summarizer": system.name, "scores": pair}
-            for i, pair in zip(system.ids, pair_scores)
-        )
+    for entry in scored:
+        system = entry.system
+        scores: dict[str, Any] = {}
+        for metric in per_item:  # one matrix per metric: a side metric never touches another's numbers
+            columns = [f"{k.name}.{c}" for k in metric.keys() for c in k.columns]
+            matrix = _matrix(entry, metric.keys())
+            scores.update(aggregate_matrix(matrix, columns, scoring.bootstrap, seed, scoring.confidence))
         block = targets.setdefault(system.target, {"n_articles": n_articles[system.target], "systems": {}})
         block["systems"][system.name] = {
             **system.info,
             "n": len(system.ids),
-            "scores": aggregate_matrix(matrix, columns, scoring.bootstrap, seed, scoring.confidence),
+            "scores": scores,
             "lengths": length_stats(system.texts),
-            "stats": _stats(scoring, seed, system, refs, bodies, words),
+            "stats": _stats(scoring, system, bodies, words),
         }
-        matrices.setdefault(system.target, {})[system.name] = (
-            system.ids, matrix[:, [columns.index(c) for c in f_columns]]
-        )
     for target, block in targets.items():
-        block["primary"] = f"{scoring.primary}.f"
-        block["signature"] = signature(scoring, seed)
-        block["significance"] = significance_block(scoring, seed, matrices[target])
+        block["primary"] = scoring.primary_column()
+        block["signature"] = rank_signature(scoring, seed)
+        group = [e for e in scored if e.system.target == target]
+        block["significance"] = _significance(scoring, seed, group, per_item)
+        if target in comparisons:
+            block["comparisons"] = comparisons[target]
     dropped = _dropped_texts(scoring, [t for refs in references.values() for t in refs]
-                             + [t for s in systems for t in s.texts])
+                             + [t for e in scored for t in e.system.texts])
     if dropped:
         for block in targets.values():
             block["tokenizer_dropped_texts"] = dropped
-    return rows, targets
+    return targets
 
 
-def _score_all(scorer, systems, all_refs, progress) -> list[list[dict[str, Any]]]:
-    if getattr(scorer, "batched", False):
-        # One call: distinct texts (the shared references) are tokenized once.
-        predictions = [t for s in systems for t in s.texts]
-        flat = scorer.score_batch(predictions, [r for refs in all_refs for r in refs])
-        out, start = [], 0
-        for system in systems:
-            out.append(flat[start : start + len(system.texts)])
-            start += len(system.texts)
-            if progress is not None:
-                progress.update(len(system.texts))
-        return out
-    out = []
-    for system, refs in zip(systems, all_refs):
-        scores = []
-        for text, ref in zip(system.texts, refs):
-            scores.append(scorer.score(text, ref))
-            if progress is not None:
-                progress.update(1)
-        out.append(scores)
-    return out
+def _matrix(entry: SystemScores, keys: Sequence[ScoreKey]) -> np.ndarray:
+    """One system's scores for ``keys`` as one C-ordered (articles x columns) array."""
+    return np.hstack([entry.arrays[k.name] for k in keys])
 
 
-def _stats(scoring, seed, system, refs, bodies, words) -> dict[str, Any]:
-    budget = DEFAULT_BUDGETS.get(system.target, DEFAULT_BUDGETS["standfirst"])
-    if system.target in scoring.budgets:
-        budget = scoring.budgets[system.target].model_dump()
+def _stats(scoring: ScoringConfig, system: SystemPredictions, bodies, words) -> dict[str, Any]:
+    budget = scoring.budgets[system.target].model_dump() if system.target in scoring.budgets \
+        else DEFAULT_BUDGETS.get(system.target)  # none for a target without a known length ("reference")
     body_texts = None
     if bodies is not None and all(i in bodies for i in system.ids):
         body_texts = [bodies[i] for i in system.ids]
-    stats = summary_stats(system.texts, body_texts, words, budget)
-    if scoring.semantic and system.texts:
-        from bench.metrics.semantic import cosine_similarities, similarity_block
+    return summary_stats(system.texts, body_texts, words, budget)
 
-        similarities = cosine_similarities(system.texts, [r[0] for r in refs])
-        stats["semantic_similarity"] = similarity_block(similarities, scoring.bootstrap, seed, scoring.confidence)
-    return stats
+
+def _significance(scoring: ScoringConfig, seed: int, group: Sequence[SystemScores],
+                  metrics: Sequence[Metric]) -> dict[str, Any]:
+    """Tests on the primary column of every rankable score key, each metric on its
+    own, so adding a metric never moves another's p-values."""
+    block = significance_block(scoring, seed, {}, [])
+    for metric in metrics:
+        keys = metric.keys()
+        all_columns = [f"{k.name}.{c}" for k in keys for c in k.columns]
+        columns = [f"{k.name}.{k.primary_column}" for k in keys if k.rankable]
+        picked = [all_columns.index(c) for c in columns]
+        # The metric's whole matrix, then its primary columns picked out: the very arrays
+        # (memory layout included, which decides numpy's summation order) tests have always used.
+        systems = {e.system.name: (e.system.ids, _matrix(e, keys)[:, picked]) for e in group} if columns else {}
+        if any(np.isnan(matrix).any() for _, matrix in systems.values()):
+            log.warning("significance: metric %s has articles without a score; not tested", metric.name)
+            continue
+        block["tests"] += significance_block(scoring, seed, systems, columns)["tests"]
+    return block
 
 
 def significance_block(
-    scoring: ScoringConfig, seed: int, systems: Mapping[str, tuple[list[str], np.ndarray]]
+    scoring: ScoringConfig, seed: int, systems: Mapping[str, tuple[list[str], np.ndarray]],
+    columns: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Paired tests between every two systems scored on the same articles, on
-    each F1 column; Holm-adjusted over the pairs of each metric."""
-    columns = [f"{t}.f" for t in scoring.rouge]
+    each of ``columns`` (default: the ROUGE F1 columns); Holm-adjusted over the pairs of each."""
+    columns = list(columns) if columns is not None else [f"{t}.f" for t in scoring.rouge]
     block: dict[str, Any] = {
         "method": scoring.significance, "resamples": scoring.significance_resamples, "seed": seed,
         "correction": "holm", "alpha": 0.05, "tests": [],
@@ -174,6 +281,10 @@ def significance_block(
             test["p_adjusted"] = adjusted
     block["tests"] = tests
     return block
+
+
+def _json_number(value: float) -> float | None:
+    return None if value != value else value  # NaN (no score for this item) is null in JSON
 
 
 def _dropped_texts(scoring: ScoringConfig, texts: Sequence[str]) -> int:

@@ -14,33 +14,68 @@ from rich.text import Text
 
 
 def print_results(results: dict[str, Any], console: Console | None = None) -> None:
-    """A table per target: real systems ranked by the primary metric, oracles
-    after them (an upper bound, not a competitor), then how the numbers were made."""
+    """A table per target: real systems ranked by the primary score, oracles
+    after them (an upper bound, not a competitor), then how the numbers were made.
+    Columns come from the metrics' own descriptions in results.json: one per
+    score key, its primary column (F1 for ROUGE)."""
     console = console or Console()
     scoring = results["config"]["scoring"]
-    rouge_types, primary = scoring["rouge"], scoring["primary"]
     level = f"{100 * scoring.get('confidence', 0.95):g}% CI"
+    keys = score_keys(results)
     for target, block in results["targets"].items():
-        title = Text(f"{results['name']}: {target} (n={block['n_articles']}, F1 x100, {level})")
+        primary_key, _, primary_column = block["primary"].partition(".")
+        unit = "F1 x100" if primary_column == "f" else "x100"
+        title = Text(f"{results['name']}: {target} (n={block['n_articles']}, {unit}, {level})")
         table = Table(title=title)
         table.add_column("summarizer")
-        for rouge_type in rouge_types:
-            table.add_column(rouge_type + (" *" if rouge_type == primary else ""), justify="right")
+        shown = [k for k in keys if any(k["name"] in s["scores"] for s in block["systems"].values())]
+        for key in shown:
+            column = primary_column if key["name"] == primary_key else key["primary_column"]
+            header = key["name"] + ("" if column == "f" else f" {column}")
+            table.add_column(header + (" *" if key["name"] == primary_key else ""), justify="right")
         table.add_column("words", justify="right")
+        sign = -1 if _higher_is_better(keys, primary_key) else 1
         ranked = sorted(
             block["systems"].items(),
-            key=lambda kv: (bool(kv[1].get("oracle")), -kv[1]["scores"][primary]["f"]["mean"]),
+            key=lambda kv: (bool(kv[1].get("oracle")), sign * _mean(kv[1], primary_key, primary_column)),
         )
         for name, system in ranked:
             label = Text(name + (" [oracle]" if system.get("oracle") else ""))
-            cells = [_cell(system["scores"][rouge_type]["f"]) for rouge_type in rouge_types]
+            cells = []
+            for key in shown:
+                column = primary_column if key["name"] == primary_key else key["primary_column"]
+                found = system["scores"].get(key["name"], {}).get(column)
+                cells.append(_cell(found) if found else "-")
             table.add_row(label, *cells, f"{system['lengths']['words_mean']:.1f}")
         console.print(table)
-    console.print(Text(f"* primary metric. signature: {results['signature']}"), soft_wrap=True)
+    console.print(Text(f"* primary score. signature: {results['signature']}"), soft_wrap=True)
     console.print(Text(_dataset_line(results["dataset"])), soft_wrap=True)
 
 
-def _cell(f: dict[str, float]) -> str:
+def score_keys(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every score key's description, in metric order; results written before
+    metrics described themselves are read as ROUGE (p/r/f, F1 first)."""
+    described = [k for m in (results.get("metrics") or {}).values() for k in m.get("keys", [])]
+    if described:
+        return described
+    names = dict.fromkeys(k for b in results["targets"].values() for s in b["systems"].values() for k in s["scores"])
+    return [{"name": n, "primary_column": "f", "higher_is_better": True} for n in names]
+
+
+def _higher_is_better(keys: list[dict[str, Any]], name: str) -> bool:
+    return next((k.get("higher_is_better", True) for k in keys if k["name"] == name), True)
+
+
+def _mean(system: dict[str, Any], key: str, column: str) -> float:
+    value = system["scores"].get(key, {}).get(column, {}).get("mean")
+    return float("-inf") if value is None else value
+
+
+def _cell(f: dict[str, float | None]) -> str:
+    if f.get("mean") is None:
+        return "-"
+    if f.get("ci_low") is None or f.get("ci_high") is None:
+        return f"{100 * f['mean']:.2f}"
     return f"{100 * f['mean']:.2f} ({100 * f['ci_low']:.1f}-{100 * f['ci_high']:.1f})"
 
 

@@ -33,7 +33,7 @@ from bench.data import Dataset, load_dataset_from_config
 from bench.engines import make_engine
 from bench.errors import DataError, UserError
 from bench.runs.caching import RunCache, cache_record
-from bench.runs.directory import RunDirectory, write_json, write_jsonl
+from bench.runs.directory import RunDirectory, write_jsonl
 from bench.runs.generation import canonical_predictions, generate_all
 from bench.runs.opening import new_run_directory, open_run_directory
 from bench.runs.resume import previous_predictions
@@ -103,8 +103,8 @@ def run(
                 generation_s=generation_s, show_progress=show_progress,
                 generation_s_by_system={name: t.generation_s for name, t in generated.tallies.items()},
                 seeds=seeds, cache=cache_record(config, cache.path, use_cache, generated.tallies),
+                checkpoint=signals.check,  # last chance: results.json marks the run finished
             )
-            signals.check()  # last chance: results.json marks the run finished
         except KeyboardInterrupt as stop:
             raise RunInterrupted(directory, directory.count_predictions(), signals.signum(stop)) from None
         except UserError:
@@ -112,7 +112,6 @@ def run(
                 shutil.rmtree(directory.path, ignore_errors=True)  # nothing made: leave nothing behind
             raise
 
-        write_json(directory.results_path, results)
         (directory.path / RunDirectory.LOCK).unlink(missing_ok=True)
     return RunOutcome(directory, results, generated.failures)
 
