@@ -135,6 +135,60 @@ def yaml_bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _board(damage: Callable[[Path], Any]) -> Callable[[Path], list[str]]:
+    """``bench leaderboard`` of a finished run that ``damage`` edited by hand."""
+    def build(t: Path) -> list[str]:
+        run_dir = finished_run(t)
+        damage(run_dir)
+        return ["leaderboard", str(run_dir), "-o", str(t / "lb.json")]
+    return build
+
+
+def _results(change: Callable[[dict[str, Any]], Any]) -> Callable[[Path], Path]:
+    def damage(run_dir: Path) -> Path:
+        data = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+        change(data)
+        (run_dir / "results.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+        return run_dir
+    return damage
+
+
+def _results_text(change: Callable[[str], str]) -> Callable[[Path], Path]:
+    return lambda run_dir: _edit(run_dir, "results.json", change)
+
+
+def _scores_text(change: Callable[[str], str]) -> Callable[[Path], Path]:
+    return lambda run_dir: _edit(run_dir, "scores.jsonl", change)
+
+
+def _scores_lines(change: Callable[[list[str]], list[str]]) -> Callable[[Path], Path]:
+    return lambda run_dir: _edit(run_dir, "scores.jsonl", lambda s: "".join(line + "\n" for line in change(s.splitlines())))
+
+
+def _scores_rows(change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> Callable[[Path], Path]:
+    return _scores_lines(lambda lines: [json.dumps(r) for r in change([json.loads(line) for line in lines])])
+
+
+def _predictions_rows(change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> Callable[[Path], Path]:
+    return lambda run_dir: _edit(run_dir, "predictions.jsonl", lambda s: "".join(
+        json.dumps(r) + "\n" for r in change([json.loads(line) for line in s.splitlines()])))
+
+
+def _leaderboard(tmp: Path, change: Callable[[str], str]) -> str:
+    """A valid leaderboard file of one run, then edited by hand."""
+    path = tmp / "lb.json"
+    assert cli_main(["leaderboard", str(finished_run(tmp)), "-o", str(path), "-q", "--html", "none",
+                     "--markdown", "none"]) == 0
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return str(path)
+
+
+def _edit(run_dir: Path, file: str, edit: Callable[[str], str]) -> Path:
+    path = run_dir / file
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return run_dir
+
+
 # --- the matrix -----------------------------------------------------------------------------
 
 
@@ -355,12 +409,89 @@ CASES: dict[str, Bad] = {
                                                 "-o", str(t / "lb.json")], "notarun"),
     "cli-leaderboard-damaged-results": Bad(
         lambda t: ["leaderboard", str(_edit(finished_run(t), "results.json", lambda s: "{not json")), "-o", str(t / "lb.json")],
-        "results.json: unreadable"),
+        "results.json: not JSON (line 1, column 2"),
     "cli-leaderboard-not-results": Bad(
         lambda t: ["leaderboard", str(_edit(finished_run(t), "results.json", lambda s: "[1, 2]")), "-o", str(t / "lb.json")],
         "not a headline-bench results file"),
     "cli-plugin-missing": Bad(lambda t: ["run", config(t)], "BENCH_PLUGINS: cannot import plugin module 'no_such_plugin'",
                               env={"BENCH_PLUGINS": "no_such_plugin"}),
+    # --- run files and leaderboards edited or damaged by hand ---------------------------------------
+    "run-results-missing-dataset": Bad(_board(_results(lambda r: r.pop("dataset"))),
+                                       "results.json: $: 'dataset' is a required property"),
+    "run-results-missing-signature": Bad(_board(_results(lambda r: r.pop("signature"))),
+                                         "results.json: $: 'signature' is a required property"),
+    "run-results-missing-n": Bad(_board(_results(lambda r: r["targets"]["headline"]["systems"]["lead-1"].pop("n"))),
+                                 "results.json: $.targets.headline.systems['lead-1']: 'n' is a required property"),
+    "run-results-n-is-text": Bad(_board(_results(lambda r: r["targets"]["headline"]["systems"]["lead-1"].update(n="6"))),
+                                 "$.targets.headline.systems['lead-1'].n: '6' is not of type 'integer'"),
+    "run-results-targets-a-list": Bad(_board(_results(lambda r: r.update(targets=list(r["targets"].values())))),
+                                      "results.json: $.targets:"),
+    "run-results-no-targets": Bad(_board(_results(lambda r: r.update(targets={}))), "$.targets: {} should be non-empty"),
+    "run-results-mean-is-text": Bad(
+        _board(_results(lambda r: r["targets"]["headline"]["systems"]["lead-1"]["scores"]["rouge1"]["f"].update(mean="high"))),
+        "$.targets.headline.systems['lead-1'].scores.rouge1.f.mean: 'high' is not of type 'number', 'null'"),
+    "run-results-fingerprint-a-number": Bad(_board(_results(lambda r: r["dataset"].update(fingerprint=7))),
+                                            "$.dataset.fingerprint: 7 is not of type 'string'"),
+    "run-results-nan": Bad(_board(_results_text(lambda s: s.replace('"mean": 0.', '"mean": NaN, "was": 0.', 1))),
+                           "results.json: not valid JSON (NaN is not a JSON number)"),
+    "run-results-infinity": Bad(_board(_results_text(lambda s: s.replace('"ci_high": 0.', '"ci_high": Infinity, "x": 0.', 1))),
+                                "results.json: not valid JSON (Infinity is not a JSON number)"),
+    "run-results-huge-number": Bad(_board(_results_text(lambda s: s.replace('"ci_low": 0.', '"ci_low": 1e999, "x": 0.', 1))),
+                                   "results.json: not valid JSON (1e999 is too large for a JSON number)"),
+    "run-results-repeated-key": Bad(_board(_results_text(lambda s: s.replace('"name": ', '"name": "x", "name": ', 1))),
+                                    "results.json: not valid JSON (key 'name' appears twice in one object)"),
+    "run-results-not-utf8": Bad(_board(lambda d: (d / "results.json").write_bytes(
+        (d / "results.json").read_bytes().replace(b'"name": "ok"', '"name": "caf\u00e9"'.encode("latin-1")))),
+        "results.json: unreadable (not UTF-8"),
+    "run-scores-nan": Bad(_board(_scores_text(lambda s: s.replace('"f": 0.', '"f": NaN, "g": 0.', 1))),
+                          "scores.jsonl:1: not valid JSON (NaN is not a JSON number)"),
+    "run-scores-missing-rows": Bad(_board(_scores_lines(lambda lines: lines[3:])),
+                                   "scores.jsonl: 3 rows for lead-1/headline, but results.json says it was scored on 6"),
+    "run-scores-row-twice": Bad(_board(_scores_lines(lambda lines: lines[:1] + lines)),
+                                "scores.jsonl:2: lead-1/headline article 'fx-0001' is scored twice (first on line 1)"),
+    "run-scores-broken-line": Bad(_board(_scores_lines(lambda lines: lines[:2] + ['{"id": "fx-0003", "tar'] + lines[3:])),
+                                  "scores.jsonl:3: not JSON (line 1, column"),
+    "run-scores-row-without-id": Bad(_board(_scores_rows(lambda rows: [r.pop("id") and r for r in rows[:1]] + rows[1:])),
+                                     "scores.jsonl:1: row: 'id' is a required property"),
+    "run-scores-score-is-text": Bad(_board(_scores_rows(lambda rows: [
+        {**rows[0], "scores": {**rows[0]["scores"], "rouge1": {"p": 0.1, "r": 0.2, "f": "0.3"}}}] + rows[1:])),
+        "scores.jsonl:1: row.scores.rouge1.f: '0.3' is not of type 'number', 'null'"),
+    "run-scores-unknown-system": Bad(_board(_scores_rows(lambda rows: rows + [{**rows[0], "summarizer": "ghost"}])),
+                                     "scores.jsonl: 1 rows for ghost/headline, a system results.json does not list"),
+    "run-scores-stray-article": Bad(_board(_scores_rows(lambda rows: [{**rows[0], "id": "not-an-article"}] + rows[1:])),
+                                    "scores.jsonl: article 'not-an-article' (lead-1/headline) is not among the run's articles"),
+    "run-scores-missing": Bad(_board(lambda d: (d / "scores.jsonl").unlink()),
+                              "scores.jsonl: missing; the leaderboard needs per-article scores"),
+    "run-predictions-damaged": Bad(_board(lambda d: _edit(d, "predictions.jsonl", lambda s: s.replace("{", "[", 1))),
+                                   "predictions.jsonl:1: not JSON"),
+    "run-predictions-not-text": Bad(_board(_predictions_rows(lambda rows: [{**rows[0], "prediction": 42}] + rows[1:])),
+                                    "predictions.jsonl:1: not a prediction row"),
+    "reproduce-results-missing-n": Bad(
+        lambda t: ["reproduce", str(_results(lambda r: r["targets"]["standfirst"]["systems"]["lead-1"].pop("n"))(finished_run(t)))],
+        "$.targets.standfirst.systems['lead-1']: 'n' is a required property"),
+    "leaderboard-check-nan": Bad(lambda t: ["leaderboard", "--check", _leaderboard(t, lambda s: s.replace('"mean": 0.', '"mean": NaN, "x": 0.', 1))],
+                                 "lb.json: not valid JSON (NaN is not a JSON number)"),
+    "leaderboard-check-infinity": Bad(lambda t: ["leaderboard", "--check", _leaderboard(t, lambda s: s.replace('"ci_low": 0.', '"ci_low": -Infinity, "x": 0.', 1))],
+                                      "lb.json: not valid JSON (-Infinity is not a JSON number)"),
+    "leaderboard-check-not-json": Bad(lambda t: ["leaderboard", "--check", _leaderboard(t, lambda s: "{not json")],
+                                      "lb.json: not JSON (line 1, column 2"),
+    "leaderboard-check-wrong-type": Bad(lambda t: ["leaderboard", "--check", _leaderboard(t, lambda s: s.replace('"schema_version": 3', '"schema_version": "3"'))],
+                                        "$.schema_version: 3 was expected"),
+    "leaderboard-check-folder": Bad(lambda t: ["leaderboard", "--check", str((t / "lb").mkdir() or t / "lb")],
+                                    "is a folder; pass a leaderboard.json"),
+    "leaderboard-merge-into-nan": Bad(
+        lambda t: ["leaderboard", str(finished_run(t, "more")), "-o", _leaderboard(t, lambda s: s.replace('"mean": 0.', '"mean": NaN, "x": 0.', 1))],
+        "lb.json: not valid JSON (NaN is not a JSON number)"),
+    "leaderboard-merge-into-invalid": Bad(
+        lambda t: ["leaderboard", str(finished_run(t, "more")), "-o", _leaderboard(t, lambda s: s.replace('"boards": [', '"boards": [7, ', 1))],
+        "lb.json: not a valid leaderboard: $.boards[0]"),
+    "score-oracle-not-a-system": Bad(
+        lambda t: ["score", "-r", data_file(t, "gold.txt", "A line\n"), "-p", data_file(t, "ext-oracle-test-output.txt", "A line\n"),
+                   "--oracle", "ext-oracle", "-o", str(t / "runs")],
+        "--oracle 'ext-oracle': no such system (systems: ext-oracle-test-output); did you mean 'ext-oracle-test-output'?"),
+    "score-seed-negative": Bad(
+        lambda t: ["score", "-r", data_file(t, "gold.txt", "A line\n"), "-p", data_file(t, "sys.txt", "A line\n"),
+                   "--seed", "-1", "-o", str(t / "runs")], "seed: Input should be greater than or equal to 0"),
     # --- where the output goes -----------------------------------------------------------------------
     "out-run-output-is-a-file": Bad(lambda t: ["run", config(t), "-o", data_file(t, "file", "x")],
                                     "file: is a file, not a folder; name a folder"),
@@ -392,10 +523,6 @@ CASES: dict[str, Bad] = {
 }
 
 
-def _edit(run_dir: Path, file: str, edit: Callable[[str], str]) -> Path:
-    path = run_dir / file
-    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
-    return run_dir
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,8 @@ from bench.config import DatasetConfig
 from bench.data import load_dataset_from_config
 from bench.errors import UserError
 from bench.leaderboard.columns import shown_keys
-from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
+from bench.runs.directory import RunDirectory, rows_by_system
+from bench.runs.readback import DamagedFile, iter_jsonl_strict, read_score_rows
 
 BODY_CHARS = 700
 
@@ -157,7 +158,21 @@ def _read(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
 
 @lru_cache(maxsize=64)
 def _read_cached(path: str, mtime_ns: int, size: int) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
-    return rows_by_system(read_jsonl(Path(path)))
+    if Path(path).name == RunDirectory.SCORES:
+        return rows_by_system(read_score_rows(Path(path)))
+    return rows_by_system(_prediction_rows(Path(path)))
+
+
+def _prediction_rows(path: Path) -> list[dict[str, Any]]:
+    """predictions.jsonl, each row checked: shown on a page, so never half-trusted."""
+    rows = []
+    for number, row in iter_jsonl_strict(path, "predictions file", "restore it or run the run again"):
+        if not (isinstance(row, dict) and all(isinstance(row.get(k), str) for k in
+                                              ("id", "target", "summarizer", "prediction"))):
+            raise DamagedFile(f"{path}:{number}: not a prediction row (id, target, summarizer and prediction, "
+                              "all text); the predictions file is damaged, restore it or run the run again")
+        rows.append(row)
+    return rows
 
 
 def _rows(path: Path, summarizer: str, target: str, ids: set[str]) -> Iterable[dict[str, Any]]:

@@ -30,7 +30,8 @@ from bench import __version__
 from bench.errors import UserError
 from bench.leaderboard.ranking import rank_target
 from bench.metrics.signature import parse_signature
-from bench.runs.directory import RunDirectory, read_jsonl, rows_by_system
+from bench.runs.directory import RunDirectory, rows_by_system
+from bench.runs.readback import check_rows_match_results, read_score_rows
 
 SCHEMA_VERSION = 3
 DECIMALS = 6  # per-article scores are stored rounded; significance is always computed from the stored values
@@ -107,7 +108,7 @@ def _add_run(board_file: dict[str, Any], run: dict[str, Any], path: Path, result
              primary: str | None) -> None:
     described = metric_descriptions(results)
     board = _board_for(board_file, results, primary, described)
-    score_rows = _score_rows(path)
+    score_rows = _score_rows(path, results)
     summarizer_configs = {s.get("name"): s for s in (results.get("config") or {}).get("summarizers", [])}
     signatures = _entry_signatures(results, described)
     for target, block in results["targets"].items():
@@ -211,11 +212,14 @@ def _same_articles(dataset: dict[str, Any], fingerprint: str, references: dict[s
     return bool(shared) and all(known[t] == references[t] for t in shared)
 
 
-def _score_rows(path: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+def _score_rows(path: Path, results: dict[str, Any]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+    """The run's per-article scores, checked row by row and against the counts in results.json."""
     scores = RunDirectory(path).scores_path
     if not scores.is_file():
         raise UserError(f"{scores}: missing; the leaderboard needs per-article scores for its significance tests")
-    return rows_by_system(read_jsonl(scores))
+    rows = read_score_rows(scores)
+    check_rows_match_results(results, rows, scores)
+    return rows_by_system(rows)
 
 
 def _per_article(rows: dict[tuple[Any, Any], list[dict[str, Any]]], target: str, name: str, metric: str,

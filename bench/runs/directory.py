@@ -276,13 +276,9 @@ class RunDirectory:
             raise UserError(f"{self.path}: not a run directory (not found); pass a folder written by 'bench run'")
         if not self.results_path.is_file():
             raise UserError(f"{self.path}: no results.json; the run did not finish - run it again to complete it")
-        try:
-            data = json.loads(self.results_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise UserError(f"{self.results_path}: unreadable ({err}); the run directory is damaged") from None
-        if not isinstance(data, dict) or "targets" not in data:
-            raise UserError(f"{self.results_path}: not a headline-bench results file")
-        return data
+        from bench.runs.readback import read_results
+
+        return read_results(self.results_path)
 
 
 class RunLocked(UserError):
