@@ -20,6 +20,7 @@ from bench.config import DatasetConfig
 from bench.data import load_dataset_from_config
 from bench.errors import UserError
 from bench.leaderboard.columns import shown_keys
+from bench.leaderboard.publish import resolve_run_path
 from bench.runs.directory import RunDirectory, rows_by_system
 from bench.runs.readback import DamagedFile, iter_jsonl_strict, read_score_rows
 
@@ -31,13 +32,16 @@ def _order_key(article_id: str) -> str:
     return hashlib.sha256(article_id.encode("utf-8")).hexdigest()
 
 
-def browser_data(leaderboard: dict[str, Any], max_articles: int = 200) -> dict[str, Any]:
-    """{board id: browser block} for every board of ``leaderboard``."""
-    runs = {run["id"]: run for run in leaderboard["runs"]}
-    return {board["id"]: _board_browser(board, runs, max_articles) for board in leaderboard["boards"]}
+def browser_data(leaderboard: dict[str, Any], max_articles: int = 200, base: Path | None = None,
+                 body_chars: int = BODY_CHARS) -> dict[str, Any]:
+    """{board id: browser block} for every board of ``leaderboard``. Run folders
+    named by relative paths are found from ``base`` (the leaderboard's folder);
+    each body is cut to ``body_chars`` characters (0: left out)."""
+    runs = {run["id"]: {**run, "path": str(resolve_run_path(run["path"], base))} for run in leaderboard["runs"]}
+    return {board["id"]: _board_browser(board, runs, max_articles, body_chars) for board in leaderboard["boards"]}
 
 
-def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: int) -> dict[str, Any]:
+def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: int, body_chars: int) -> dict[str, Any]:
     notes: list[str] = []
     all_ids = dict.fromkeys(i for block in board["targets"].values() for i in block["article_ids"])
     sample = sorted(all_ids, key=_order_key)[:max_articles]
@@ -51,7 +55,7 @@ def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: in
                 best, worst = max(scored)[2], min(scored)[2]
                 extremes[target][entry["key"]] = {"best": best, "worst": worst}
                 chosen.update((best, worst))
-    articles, text_note, reference_words = _article_texts(board, runs, chosen)
+    articles, text_note, reference_words = _article_texts(board, runs, chosen, body_chars)
     if text_note:
         notes.append(text_note)
     columns = list(dict.fromkeys((k, c) for block in board["targets"].values() for k, c, _ in shown_keys(block)))
@@ -68,12 +72,12 @@ def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: in
     return {
         "articles": articles, "order": order, "sample": sorted(sample, key=_order_key),
         "columns": [{"key": k, "column": c, "label": labels[(k, c)]} for k, c in columns], "extremes": extremes, "outputs": outputs, "notes": notes,
-        "n_total": len(all_ids), "reference_words": reference_words,
+        "n_total": len(all_ids), "reference_words": reference_words, "body_chars": body_chars,
     }
 
 
 def _article_texts(
-    board: dict[str, Any], runs: dict[str, Any], ids: set[str]
+    board: dict[str, Any], runs: dict[str, Any], ids: set[str], body_chars: int
 ) -> tuple[dict[str, Any], str | None, dict[str, float]]:
     """Headline, standfirst and the start of the body, from the dataset a run on this board used,
     and the mean reference length per target (the length plot marks it). A board of
@@ -97,7 +101,8 @@ def _article_texts(
             reason = f"{dataset.source} has changed since the runs were scored (fingerprint {dataset.fingerprint})"
             continue
         texts = {
-            a.id: {"headline": a.headline, "standfirst": a.standfirst, "body": _start(a.body)}
+            a.id: {"headline": a.headline, "standfirst": a.standfirst,
+                   **({"body": _start(a.body, body_chars)} if body_chars else {})}
             for a in dataset.articles if a.id in ids
         }
         reference_words = {
@@ -124,10 +129,10 @@ def _score_references(results: dict[str, Any], ids: set[str]) -> tuple[dict[str,
     return texts, words
 
 
-def _start(body: str) -> str:
-    if len(body) <= BODY_CHARS:
+def _start(body: str, chars: int = BODY_CHARS) -> str:
+    if len(body) <= chars:
         return body
-    cut = body[:BODY_CHARS].rsplit(" ", 1)[0]
+    cut = body[:chars].rsplit(" ", 1)[0]
     return cut + " …"
 
 

@@ -28,6 +28,13 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.2f}"
 
 
+def _interval(summary: dict[str, Any]) -> str:
+    """"low-high", or "-" where there is no interval (bootstrap off, or one article)."""
+    if summary.get("ci_low") is None or summary.get("ci_high") is None:
+        return "-"
+    return f"{_pct(summary['ci_low'])}-{_pct(summary['ci_high'])}"
+
+
 def _words(entry: dict[str, Any]) -> str:
     words = (entry.get("stats") or {}).get("words") or {}
     mean = words.get("mean", (entry.get("lengths") or {}).get("words_mean"))
@@ -49,7 +56,7 @@ def _table(entries: list[dict[str, Any]], block: dict[str, Any], ranked: bool, n
             shared = ranks.count(entry["rank"]) > 1
             row += [str(numbers[entry["key"]]), f"{entry['rank']}{'=' if shared else ''}"]
         row += [_cell(entry["label"]), *[_pct((entry["scores"].get(k, {}).get(c) or {}).get("mean")) for k, c, _ in columns],
-                f"{_pct(ci['ci_low'])}-{_pct(ci['ci_high'])}", _words(entry), str(entry["n"])]
+                _interval(ci), _words(entry), str(entry["n"])]
         if ranked:
             row.append(", ".join(str(numbers[k]) for k in sorted(entry["beats"], key=numbers.get)) or "-")
         row.append(_cell(entry["run"]))
@@ -99,6 +106,8 @@ def to_markdown(leaderboard: dict[str, Any]) -> str:
                 lines += ["", f"Ranked by {metric}. Ranks and *beats* come from a paired {sig['method']} test "
                           f"({sig['resamples']} resamples) over the same articles, Holm-corrected across all "
                           f"pairs, alpha {sig['alpha']}; `=` marks a rank shared with a statistically tied entry."]
+                if sig.get("note"):
+                    lines += ["", f"> **Note:** {_cell(sig['note'])}"]
             if block["oracles"]:
                 lines += ["", "Oracle upper bounds (they read the references; not ranked):", ""]
                 lines += _table(block["oracles"], block, False, numbers)

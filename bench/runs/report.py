@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bench.metrics.significance import MIN_ARTICLES
+
 
 def print_results(results: dict[str, Any], console: Console | None = None) -> None:
     """A table per target: real systems ranked by the primary score, oracles
@@ -20,7 +22,8 @@ def print_results(results: dict[str, Any], console: Console | None = None) -> No
     score key, its primary column (F1 for ROUGE)."""
     console = console or Console()
     scoring = results["config"]["scoring"]
-    level = f"{100 * scoring.get('confidence', 0.95):g}% CI"
+    level = f"{100 * scoring.get('confidence', 0.95):g}% CI" if scoring.get("bootstrap", 1000) \
+        else "no CI: scoring.bootstrap is 0"
     keys = score_keys(results)
     for target, block in results["targets"].items():
         primary_key, _, primary_column = block["primary"].partition(".")
@@ -48,6 +51,11 @@ def print_results(results: dict[str, Any], console: Console | None = None) -> No
                 cells.append(_cell(found) if found else "-")
             table.add_row(label, *cells, f"{system['lengths']['words_mean']:.1f}")
         console.print(table)
+        real = [s for s in block["systems"].values() if not s.get("oracle")]
+        if len(real) > 1 and block["n_articles"] < MIN_ARTICLES:
+            console.print(Text(f"note: only {block['n_articles']} articles: a significance test needs at least "
+                               f"{MIN_ARTICLES}, so these systems cannot be told apart (a leaderboard gives them "
+                               "all rank 1); score more articles to rank them"), soft_wrap=True)
     console.print(Text(f"* primary score. signature: {results['signature']}"), soft_wrap=True)
     console.print(Text(_dataset_line(results["dataset"])), soft_wrap=True)
 
