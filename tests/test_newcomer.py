@@ -16,6 +16,8 @@ from test_browser import ARTIFACTS, CHROMIUM, Browser
 from bench.cli import main
 from bench.outputs import write_all
 
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason=f"Chromium not found at {CHROMIUM}")
+
 # --- too few articles to rank ------------------------------------------------------------------
 
 
@@ -62,11 +64,21 @@ def test_no_interval_is_shown_where_none_was_computed(news_jsonl, tmp_path, caps
                bootstrap=0)
     out = capsys.readouterr().out
     assert "no CI: scoring.bootstrap is 0" in out and "95% CI" not in out
-    summary = json.loads((run / "results.json").read_text())["targets"]["headline"]["systems"]["lead-1"]["scores"]["rouge1"]["f"]
-    assert summary["mean"] is not None and summary["ci_low"] is None and summary["ci_high"] is None
+    assert " (" not in out.split("lead-1", 1)[1].splitlines()[0]  # a mean, no bracketed interval
     assert main(["leaderboard", str(run), "-o", str(tmp_path / "lb.json"), "-q"]) == 0
     rows = [line for line in (tmp_path / "lb.md").read_text().splitlines() if "lead-1" in line]
     assert rows and all("| - |" in line for line in rows)
+
+
+@needs_chromium
+def test_the_page_draws_no_interval_for_a_run_without_bootstrap(news_jsonl, tmp_path, browser) -> None:
+    run = _run(news_jsonl, tmp_path, "nobs", 12, [{"name": "lead-1", "type": "lead"}, {"name": "random", "type": "random"}],
+               bootstrap=0)
+    assert main(["leaderboard", str(run), "-o", str(tmp_path / "lb.json"), "-q"]) == 0
+    browser.open((tmp_path / "lb.html").as_uri())
+    assert browser.errors() == []
+    assert browser.js("document.querySelectorAll('svg.bar-chart line.whisker').length") == 0
+    assert browser.js("document.querySelectorAll('table.scores td.primary .ci').length") == 0
 
 
 # --- bench score --oracle -------------------------------------------------------------------------
@@ -175,9 +187,6 @@ def test_output_files_are_replaced_all_or_none(tmp_path) -> None:
 
 
 # --- the page in a browser -------------------------------------------------------------------------
-
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason=f"Chromium not found at {CHROMIUM}")
-
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]

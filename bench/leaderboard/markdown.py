@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.leaderboard.columns import shown_keys
-from bench.leaderboard.ranking import metric_summary
+from bench.leaderboard.ranking import has_bootstrap, metric_summary
 
 
 def _cell(text: Any) -> str:
@@ -28,9 +28,10 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.2f}"
 
 
-def _interval(summary: dict[str, Any]) -> str:
-    """"low-high", or "-" where there is no interval (bootstrap off, or one article)."""
-    if summary.get("ci_low") is None or summary.get("ci_high") is None:
+def _interval(summary: dict[str, Any], entry: dict[str, Any]) -> str:
+    """"low-high", or "-" where no interval was computed (a metric with no
+    score, or a run with ``bootstrap: 0``, whose signature says ``bs:0``)."""
+    if summary.get("ci_low") is None or summary.get("ci_high") is None or not has_bootstrap(entry):
         return "-"
     return f"{_pct(summary['ci_low'])}-{_pct(summary['ci_high'])}"
 
@@ -56,7 +57,7 @@ def _table(entries: list[dict[str, Any]], block: dict[str, Any], ranked: bool, n
             shared = ranks.count(entry["rank"]) > 1
             row += [str(numbers[entry["key"]]), f"{entry['rank']}{'=' if shared else ''}"]
         row += [_cell(entry["label"]), *[_pct((entry["scores"].get(k, {}).get(c) or {}).get("mean")) for k, c, _ in columns],
-                _interval(ci), _words(entry), str(entry["n"])]
+                _interval(ci, entry), _words(entry), str(entry["n"])]
         if ranked:
             row.append(", ".join(str(numbers[k]) for k in sorted(entry["beats"], key=numbers.get)) or "-")
         row.append(_cell(entry["run"]))

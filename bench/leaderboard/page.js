@@ -80,6 +80,15 @@
     return text.slice(0, Math.max(1, lo)) + "…";
   }
   function hasInterval(ci) { return ci && ci.ci_low !== null && ci.ci_low !== undefined && ci.ci_high !== null && ci.ci_high !== undefined; }
+  // A run with bootstrap: 0 (bs:0 in its signature) records each interval as the mean: it has none to show.
+  function noBootstrap(entry) {
+    var sigs = entry.signatures || {};
+    return Object.keys(sigs).some(function (m) { return String(sigs[m]).split("|").indexOf("bs:0") >= 0; });
+  }
+  function intervalOf(entry, metric) {
+    var ci = interval(entry, metric);
+    return ci && noBootstrap(entry) ? { mean: ci.mean, ci_low: null, ci_high: null } : ci;
+  }
   function basename(path) { var parts = String(path).split(/[\\/]/); return parts[parts.length - 1] || path; }
 
   // ---- metric access ----------------------------------------------------------------------
@@ -468,7 +477,7 @@
       } else if (col.score) {
         td.appendChild(document.createTextNode(scoreText(col.info, value)));
         if (col.primary) {
-          var ci = interval(entry, col.id);
+          var ci = intervalOf(entry, col.id);
           if (hasInterval(ci)) td.appendChild(el("span", { class: "ci", text: " [" + scoreText(col.info, ci.ci_low, 1) + ", " + scoreText(col.info, ci.ci_high, 1) + "]" }));
         }
       } else if (col.id === "beats") {
@@ -538,7 +547,7 @@
     var gap = block.oracles.length && block.entries.length ? 22 : 0;
     var height = top + items.length * rowH + gap + 34;
     var top_ = function (ci) { return hasInterval(ci) ? ci.ci_high : (ci && ci.mean !== null ? ci.mean : 0); };
-    var max = niceMax(Math.max.apply(null, items.map(function (e) { return top_(interval(e, metric)); }).concat([0.01])));
+    var max = niceMax(Math.max.apply(null, items.map(function (e) { return top_(intervalOf(e, metric)); }).concat([0.01])));
     var x = function (v) { return left + (width - left - right) * v / max; };
     var root = svg("svg", { class: "chart bar-chart", viewBox: "0 0 " + width + " " + height, width: width, height: height,
                             role: "img", "aria-label": "bar chart of " + metric });
@@ -549,7 +558,7 @@
     });
     items.forEach(function (entry, i) {
       var y = top + i * rowH + (entry.oracle ? gap : 0);
-      var ci = interval(entry, metric);
+      var ci = intervalOf(entry, metric);
       if (!ci) return;
       var color = block.colors[entry.key];
       var g = svg("g", { class: "bar" + (entry.oracle ? " oracle" : ""), "data-key": entry.key });
@@ -583,7 +592,7 @@
     var items = block.entries.concat(block.oracles).filter(function (e) { return words(e) !== undefined && words(e) !== null && interval(e, metric); });
     var width = 560, height = 340, left = 50, right = 20, top = 16, bottom = 44;
     var maxX = niceMax(Math.max.apply(null, items.map(words).concat([referenceWords || 0, 1])) * 1.08);
-    var high = function (e) { var ci = interval(e, metric); return hasInterval(ci) ? ci.ci_high : ci.mean; };
+    var high = function (e) { var ci = intervalOf(e, metric); return hasInterval(ci) ? ci.ci_high : ci.mean; };
     var maxY = niceMax(Math.max.apply(null, items.map(high).concat([0.01])) * 1.05);
     var x = function (v) { return left + (width - left - right) * v / maxX; };
     var y = function (v) { return height - bottom - (height - top - bottom) * v / maxY; };
@@ -618,7 +627,7 @@
     }
     var sorted = items.slice().sort(function (a, b) { return meanOf(b, metric) - meanOf(a, metric); });
     sorted.forEach(function (entry) {
-      var ci = interval(entry, metric), color = block.colors[entry.key], cx = x(words(entry));
+      var ci = intervalOf(entry, metric), color = block.colors[entry.key], cx = x(words(entry));
       var g = svg("g", { class: "point" + (entry.oracle ? " oracle" : ""), "data-key": entry.key });
       g.appendChild(svg("title", {}, entry.label + ": " + num(words(entry), 1) + " words, " + show(ci.mean)));
       if (hasInterval(ci)) g.appendChild(svg("line", { x1: cx, x2: cx, y1: y(ci.ci_low), y2: y(ci.ci_high), stroke: color, "stroke-width": 1.5 }));
@@ -626,7 +635,7 @@
       root.appendChild(g);
     });
     pointLabels(sorted, function (e) {
-      var ci = interval(e, metric), span = hasInterval(ci) ? [y(ci.ci_high), y(ci.ci_low)] : null;
+      var ci = intervalOf(e, metric), span = hasInterval(ci) ? [y(ci.ci_high), y(ci.ci_low)] : null;
       return [x(words(e)), y(meanOf(e, metric)), span];
     }, left, width - right, top, height - bottom)
       .forEach(function (label) { root.appendChild(label); });

@@ -91,6 +91,12 @@ def significance_note(tests: list[dict[str, Any]], n_entries: int) -> str | None
     return ("; ".join(parts) + ".") if parts else None
 
 
+def has_bootstrap(entry: dict[str, Any]) -> bool:
+    """False for an entry whose run asked for no bootstrap (``bs:0`` in its
+    signatures): its recorded intervals are the mean itself, not intervals."""
+    return not any(parse_signature(s).get("bs") == "0" for s in (entry.get("signatures") or {}).values())
+
+
 def metric_summary(entry: dict[str, Any], metric: str) -> dict[str, float]:
     """An entry's {mean, ci_low, ...} for ``metric`` ("rouge1.p": a key and its column;
     a bare key means its F1, as the ROUGE-only files before column names did)."""

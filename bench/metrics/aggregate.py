@@ -48,8 +48,8 @@ def aggregate_matrix(
         if resamples > 0 and len(matrix) > 1:
             samples = bootstrap_means(matrix, resamples, seed)
             low, high = np.quantile(samples, [alpha, 1 - alpha], axis=0)
-        else:  # no bootstrap asked for, or one article: there is no interval, and none is shown
-            low = high = np.full_like(means, np.nan)
+        else:
+            low = high = means
     result: dict[str, dict[str, dict[str, float]]] = {}
     for j, column in enumerate(columns):
         key, column_name = column.split(".")
@@ -73,7 +73,7 @@ def _with_gaps(matrix: np.ndarray, resamples: int, seed: int, alpha: float) -> t
             low, high = np.nanquantile(samples, [alpha, 1 - alpha], axis=0) if np.isfinite(samples).any() \
                 else (means, means)
         else:
-            low = high = np.full_like(means, np.nan)
+            low = high = means
     return means, low, high
 
 
