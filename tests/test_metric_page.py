@@ -5,7 +5,6 @@ metrics' own descriptions, with untrusted detail text shown as text."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
