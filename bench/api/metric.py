@@ -202,6 +202,14 @@ class Metric(_Described):
         article browser and kept in scores.jsonl; never aggregated. JSON-serialisable."""
         return [None] * len(items)
 
+    def summarize(self, systems: Mapping[str, Sequence[ScoreItem]]) -> dict[str, Any] | None:
+        """Optional: what this metric makes of each system's items as a whole, beside the
+        harness's plain means (e.g. the averages another tool reports from the same per-item
+        scores). Called after ``score_arrays`` with the same items, per system (as
+        ``ComparativeMetric.compare``), and recorded the same way, under
+        ``targets.T.comparisons.NAME``. None: nothing to add."""
+        return None
+
 
 class ComparativeMetric(_Described):
     """Scores systems against each other on the same articles (e.g. a pairwise judge)."""

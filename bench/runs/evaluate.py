@@ -123,10 +123,14 @@ def score_systems(
             for metric in per_item:
                 _score_group(metric, group, items, progress)
             for metric in metrics:
-                if isinstance(metric, ComparativeMetric) and group:
+                summarizes = isinstance(metric, Metric) and type(metric).summarize is not Metric.summarize
+                if (isinstance(metric, ComparativeMetric) or summarizes) and group:
                     by_system = {e.system.name: items[a:b] for e, (a, b) in zip(group, _spans(group))}
-                    comparisons.setdefault(target, {})[metric.name] = {
-                        **metric.compare(by_system), "signature": metric_signature(metric, scoring, seed)}
+                    found = metric.compare(by_system) if isinstance(metric, ComparativeMetric) \
+                        else metric.summarize(by_system)
+                    if found is not None:
+                        comparisons.setdefault(target, {})[metric.name] = {
+                            **found, "signature": metric_signature(metric, scoring, seed)}
     finally:
         for metric in metrics:
             metric.close()
