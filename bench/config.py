@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from bench.api.article import TARGETS
+from bench.api.strict_values import refuse_switches_as_numbers
 from bench.api.engine import EngineSettings, broken_engines, engine_config_adapter, engine_settings_by_type
 from bench.errors import ConfigError, UnknownNameError, UserError
 from bench.strict_yaml import YamlProblem, dump_yaml, parse_yaml, read_yaml_file
@@ -24,11 +25,12 @@ from bench.metrics.settings import DEFAULT_BUDGETS, LengthBudget, ScoringConfig 
 
 
 class Strict(BaseModel):
-    """Unknown keys are errors, and values are taken only as the type they are
-    (``seed: true`` is not seed 1, ``limit: "5"`` is not 5; NaN and infinity are
-    never a setting), so a config cannot parse into something it does not say."""
+    """Unknown keys are errors, a switch is never a number (``seed: true`` is
+    not seed 1, see ``bench.api.strict_values``), and NaN and infinity are never
+    a setting, so a config cannot parse into something it does not say."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
 
 class DatasetConfig(Strict):
@@ -186,14 +188,19 @@ def _describe(err: ValidationError) -> tuple[str, str]:
     first = err.errors()[0]
     if first["type"] == "located":
         return first["ctx"]["where"], first["ctx"]["message"]
-    where = ".".join(str(p) for p in first["loc"] if p != "[key]")  # "[key]": the key itself is wrong
+    # "[key]": the key itself is wrong; "int", "literal['auto']": which member of a union pydantic tried
+    where = ".".join(str(p) for p in first["loc"] if p != "[key]" and not _union_member(p))
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key; remove it or check its spelling"
-    elif first["type"].endswith("_type") and not isinstance(first.get("input"), (dict, list)):
+    elif first["type"].endswith(("_type", "_parsing")) and not isinstance(first.get("input"), (dict, list)):
         shown = repr(first.get("input"))
-        message += f", not {shown if len(shown) <= 40 else shown[:37] + '...'}"
+        message = message.split(", unable to")[0] + f", not {shown if len(shown) <= 40 else shown[:37] + '...'}"
     return where, message
+
+
+def _union_member(part: object) -> bool:
+    return isinstance(part, str) and (part in ("int", "float", "str", "bool", "none") or "[" in part)
 
 
 def _first_error(err: ValidationError) -> str:

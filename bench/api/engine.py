@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, Callable, ClassVar, Iterable, Iterator, TypeVar, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from bench.api.article import Article
 from bench.api.registry import entry_point_values, load_entry_point, load_env_plugins, missing_hint
+from bench.api.strict_values import refuse_switches_as_numbers
 from bench.errors import UnknownNameError
 
 ENTRY_POINT_GROUP = "bench.engines"
@@ -41,7 +42,8 @@ class EngineSettings(BaseModel):
     """Settings every engine has. Subclasses narrow ``type`` to ``Literal["name"]``
     and add their own; unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
     type: str
 

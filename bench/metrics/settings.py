@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from bench.api.article import TARGETS
 from bench.api.metric import ComparativeMetric, Metric, ScoreKey, get_metric_class
+from bench.api.strict_values import refuse_switches_as_numbers
 from bench.errors import UnknownNameError
 from bench.metrics.rouge_metric import RougeMetric, RougeSettings
 from bench.metrics.rouge_types import is_rouge_type
@@ -29,7 +30,8 @@ MAX_RESAMPLES = 100_000
 
 
 class LengthBudget(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
     words: int = Field(ge=1)
     chars: int = Field(ge=1)

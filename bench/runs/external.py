@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bench.api.strict_values import refuse_switches_as_numbers
 from bench.errors import ConfigError, DataError
 from bench.metrics.settings import ScoringConfig
 from bench.runs.directory import RunDirectory, write_atomic, write_jsonl
@@ -36,7 +37,8 @@ SCORE_TARGETS = ("headline", "standfirst", "reference")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
 
 class ExternalSystem(_Strict):
