@@ -222,6 +222,12 @@ class ComparativeMetric(_Described):
         Returns a JSON-serialisable block for results.json: per-system summaries
         (e.g. win rate, Bradley-Terry strength with CI) and how they were made."""
 
+    def use_cache(self, cache: Any) -> None:
+        """The run's prediction cache (a ``bench.cache.PredictionCache``), or None when
+        the run has it off: where to keep what is costly to make again (a judge's
+        verdicts). Called before ``compare`` by ``bench run``; when it is not called
+        the metric decides. Default: nothing is kept."""
+
 
 M = TypeVar("M", bound=type[_Described])
 _registered: dict[str, type[_Described]] = {}

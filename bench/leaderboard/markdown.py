@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.leaderboard.columns import shown_keys
+from bench.leaderboard.comparisons import beside_columns, beside_text, flat_facts
 from bench.leaderboard.ranking import has_bootstrap, metric_summary
 
 
@@ -45,7 +46,8 @@ def _words(entry: dict[str, Any]) -> str:
 def _table(entries: list[dict[str, Any]], block: dict[str, Any], ranked: bool, numbers: dict[str, int]) -> list[str]:
     metric = block["primary"]
     columns = shown_keys(block)
-    header = (["#", "rank"] if ranked else []) + ["system", *[h for _, _, h in columns],
+    beside = beside_columns(block)
+    header = (["#", "rank"] if ranked else []) + ["system", *[h for _, _, h in beside], *[h for _, _, h in columns],
                                                   f"95% CI ({metric})", "words", "n"]
     header += ["beats (#)", "run"] if ranked else ["run"]
     ranks = [e["rank"] for e in entries]
@@ -56,7 +58,7 @@ def _table(entries: list[dict[str, Any]], block: dict[str, Any], ranked: bool, n
         if ranked:
             shared = ranks.count(entry["rank"]) > 1
             row += [str(numbers[entry["key"]]), f"{entry['rank']}{'=' if shared else ''}"]
-        row += [_cell(entry["label"]), *[_pct((entry["scores"].get(k, {}).get(c) or {}).get("mean")) for k, c, _ in columns],
+        row += [_cell(entry["label"]), *[_cell(beside_text(block, c, entry)) for c in beside], *[_pct((entry["scores"].get(k, {}).get(c) or {}).get("mean")) for k, c, _ in columns],
                 _interval(ci, entry), _words(entry), str(entry["n"])]
         if ranked:
             row.append(", ".join(str(numbers[k]) for k in sorted(entry["beats"], key=numbers.get)) or "-")
@@ -78,9 +80,8 @@ def _comparisons(block: dict[str, Any]) -> list[str]:
             lines += ["| system | " + " | ".join(_cell(f) for f in fields) + " |", "|" + "---|" * (len(fields) + 1)]
             lines += ["| " + " | ".join([_cell(name)] + [_cell(_plain(v.get(f))) for f in fields]) + " |"
                       for name, v in systems.items()]
-        for key, value in result.items():
-            if key != "systems" and _simple(value):
-                lines.append(f"- {_cell(key)}: {_cell(_plain(value))}")
+        for key, value in flat_facts(result):
+            lines.append(f"- {_cell(key)}: {_cell(_plain(value))}")
     return lines
 
 
@@ -109,6 +110,10 @@ def to_markdown(leaderboard: dict[str, Any]) -> str:
                           f"pairs, alpha {sig['alpha']}; `=` marks a rank shared with a statistically tied entry."]
                 if sig.get("note"):
                     lines += ["", f"> **Note:** {_cell(sig['note'])}"]
+                if beside_columns(block):
+                    headers = ", ".join(_cell(h) for _, _, h in beside_columns(block))
+                    lines += ["", f"{headers}: from each run's own comparison of its systems (below), with "
+                              "bootstrap intervals in brackets; they do not change the ranks by the primary metric."]
             if block["oracles"]:
                 lines += ["", "Oracle upper bounds (they read the references; not ranked):", ""]
                 lines += _table(block["oracles"], block, False, numbers)

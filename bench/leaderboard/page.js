@@ -281,6 +281,12 @@
       "“beats” counts the systems it is significantly better than. Brackets: 95% bootstrap CI. Click a header to sort.";
     if (sig.note) wrap.appendChild(el("p", { class: "note significance-note", text: sig.note }));
     wrap.appendChild(el("p", { class: "legend", text: legend }));
+    var beside = comparisonColumns(block);
+    if (beside.length) {
+      wrap.appendChild(el("p", { class: "legend", text: beside.map(function (c) { return c.label; }).join(", ") +
+        ": from each run's own comparison of its systems (below), with bootstrap intervals in brackets; " +
+        "they do not change the ranks by " + block.primary + "." }));
+    }
     if (block.note) wrap.appendChild(el("p", { class: "note", text: block.note }));
     var charts = el("div", { class: "charts" }, [
       el("figure", {}, [barChart(block), el("figcaption", { text: block.primary + " with 95% confidence intervals" })]),
@@ -321,12 +327,15 @@
       box.appendChild(el("div", { class: "table-wrap" }, [table]));
     }
     var facts = el("dl", { class: "facts" });
-    Object.keys(result).forEach(function (k) {
-      if (k !== "systems" && simple(result[k])) {
-        facts.appendChild(el("dt", { text: k }));
-        facts.appendChild(el("dd", { text: show(result[k]) }));
+    var walk = function (prefix, value) {  // nested plain values spelled out as a.b.c; lists stay in the JSON
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        Object.keys(value).forEach(function (k) { walk(prefix ? prefix + "." + k : k, value[k]); });
+      } else if (simple(value)) {
+        facts.appendChild(el("dt", { text: prefix }));
+        facts.appendChild(el("dd", { text: show(value) }));
       }
-    });
+    };
+    Object.keys(result).forEach(function (k) { if (k !== "systems" && k !== "columns") walk(k, result[k]); });
     box.appendChild(facts);
     return box;
   }
@@ -337,7 +346,7 @@
     var cols = [
       { id: "rank", label: "Rank", numeric: true, value: function (e) { return e.rank; }, asc: true },
       { id: "system", label: "System", value: function (e) { return e.label.toLowerCase(); }, asc: true }
-    ];
+    ].concat(comparisonColumns(block));
     // One column per score key: the chosen measure where the key has it, else its own main column.
     scoreKeys(block).forEach(function (key) {
       var info = keyInfo(block, key);
@@ -369,6 +378,38 @@
     if (Object.keys(runIds).length > 1) cols.push({ id: "run", label: "run", value: function (e) { return e.run; } });
     return cols;
   }
+
+  // Comparative metrics (e.g. a pairwise judge) whose result declares "columns" ({field: header})
+  // are shown beside the ranks: each entry takes what its own run's comparison gave its system.
+  function comparisonColumns(block) {
+    var cols = [];
+    (block.comparisons || []).forEach(function (found) {
+      var declared = (found.result || {}).columns;
+      if (!declared || typeof declared !== "object") return;
+      Object.keys(declared).forEach(function (field) {
+        var id = "cmp-" + found.metric + "-" + field;
+        if (cols.some(function (c) { return c.id === id; })) return;
+        cols.push({ id: id, label: String(declared[field]), numeric: true, comparison: true, asc: field === "rank",
+                    title: String((found.result || {}).about || found.metric),
+                    system: function (e) { return comparedSystem(block, found.metric, e); },
+                    field: field,
+                    value: function (e) {
+                      var s = comparedSystem(block, found.metric, e);
+                      return s && typeof s[field] === "number" ? s[field] : null;
+                    } });
+      });
+    });
+    return cols;
+  }
+
+  function comparedSystem(block, metric, entry) {
+    var hit = (block.comparisons || []).filter(function (f) { return f.metric === metric && f.run === entry.run; })[0];
+    var systems = hit && hit.result ? hit.result.systems : null;
+    var found = systems && typeof systems === "object" ? systems[entry.summarizer] : null;
+    return found && typeof found === "object" ? found : null;
+  }
+
+  function plainNumber(v) { return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3))); }
 
   function compare(col, dir) {
     return function (a, b) {
@@ -479,6 +520,12 @@
         if (col.primary) {
           var ci = intervalOf(entry, col.id);
           if (hasInterval(ci)) td.appendChild(el("span", { class: "ci", text: " [" + scoreText(col.info, ci.ci_low, 1) + ", " + scoreText(col.info, ci.ci_high, 1) + "]" }));
+        }
+      } else if (col.comparison) {
+        td.textContent = value === null || value === undefined ? "–" : plainNumber(value);
+        var compared = col.system(entry), ci = compared ? compared[col.field + "_ci"] : null;
+        if (value !== null && ci && ci.length === 2 && typeof ci[0] === "number" && typeof ci[1] === "number") {
+          td.appendChild(el("span", { class: "ci", text: " [" + plainNumber(ci[0]) + ", " + plainNumber(ci[1]) + "]" }));
         }
       } else if (col.id === "beats") {
         if (!entry.oracle) {

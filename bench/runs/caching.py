@@ -38,6 +38,11 @@ class RunCache:
         return self._cache is not None
 
     @property
+    def store(self) -> PredictionCache | None:
+        """The open cache, for metrics that keep costly results in it (None when off)."""
+        return self._cache
+
+    @property
     def path(self) -> Path | None:
         return self._cache.path if self._cache is not None else None
 

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 DROPPED_SHARE = 0.10  # warn when rouge-score's tokenizer loses more of a text's letters
 # "{target}\t{id}" -> the article's reference texts for that target.
 References = Mapping[str, Sequence[str]]
+METRICS_CHOOSE: Any = object()  # score_systems(prediction_cache=...) not given: comparative metrics pick a cache
 
 
 @dataclass
@@ -105,13 +106,19 @@ def score_systems(
     systems: Sequence[SystemPredictions],
     progress: Any = None,
     bodies: Mapping[str, str] | None = None,
+    prediction_cache: Any = METRICS_CHOOSE,
 ) -> Evaluation:
     """Score every system with every metric of ``scoring``.
 
     ``references`` maps ``"{target}\\t{id}"`` to the article's references;
     ``bodies`` (optional) maps an id to its body, for metrics and statistics
-    that read it."""
+    that read it. ``prediction_cache`` (the run's, or None when off) is handed
+    to comparative metrics; by default they choose their own."""
     metrics = build_metrics(scoring, seed)
+    if prediction_cache is not METRICS_CHOOSE:
+        for metric in metrics:
+            if isinstance(metric, ComparativeMetric):
+                metric.use_cache(prediction_cache)
     per_item = [m for m in metrics if isinstance(m, Metric)]
     keys = [k for m in per_item for k in m.keys()]
     scored = [SystemScores(s) for s in systems]

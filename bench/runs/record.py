@@ -21,7 +21,7 @@ from bench.metrics.settings import ScoringConfig, build_metrics
 from bench.metrics.signature import signature
 from bench.runs.directory import RunDirectory, write_json, write_jsonl
 from bench.runs.environment import environment
-from bench.runs.evaluate import References, SystemPredictions, score_systems
+from bench.runs.evaluate import METRICS_CHOOSE, References, SystemPredictions, score_systems
 from bench.runs.fingerprint import reference_fingerprints
 
 RESULTS_FORMAT = "headline-bench/results"
@@ -51,6 +51,7 @@ def score_and_record(
     started: float | None = None,
     show_progress: bool = True,
     checkpoint: Callable[[], None] = lambda: None,
+    prediction_cache: Any = METRICS_CHOOSE,
     **extra: Any,
 ) -> dict[str, Any]:
     """Score ``systems``, write scores.jsonl and results.json into ``directory``; return the results.
@@ -60,12 +61,14 @@ def score_and_record(
     ``timings`` gets ``scoring_s`` (and ``total_s`` when ``started``, a
     ``time.perf_counter()`` value, is given). ``checkpoint`` is called just
     before results.json, which marks a run finished, is written (a run stops
-    there on Ctrl-C). ``extra`` adds a command's own fields (seeds, cache)."""
+    there on Ctrl-C). ``extra`` adds a command's own fields (seeds, cache).
+    ``prediction_cache`` goes to comparative metrics (``score_systems``)."""
     scoring_started = time.perf_counter()
     pairs = sum(len(s.ids) for s in systems)
     per_item = sum(isinstance(m, Metric) for m in build_metrics(config.scoring, config.seed))
     with tqdm(total=pairs * per_item, desc="scoring", unit="pair", disable=not show_progress) as bar:
-        evaluation = score_systems(config.scoring, config.seed, references, systems, progress=bar, bodies=bodies)
+        evaluation = score_systems(config.scoring, config.seed, references, systems, progress=bar, bodies=bodies,
+                                   prediction_cache=prediction_cache)
     write_jsonl(directory.scores_path, evaluation.rows())
     timings = dict(timings or {})
     timings["scoring_s"] = round(time.perf_counter() - scoring_started, 3)

@@ -104,6 +104,7 @@ def run(
                 generation_s_by_system={name: t.generation_s for name, t in generated.tallies.items()},
                 seeds=seeds, cache=cache_record(config, cache.path, use_cache, generated.tallies),
                 checkpoint=signals.check,  # last chance: results.json marks the run finished
+                prediction_cache=cache.store,  # a judge keeps its verdicts there (None with --no-cache)
             )
         except KeyboardInterrupt as stop:
             raise RunInterrupted(directory, directory.count_predictions(), signals.signum(stop)) from None
