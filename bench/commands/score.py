@@ -84,7 +84,8 @@ def score_config(
     try:
         config = ScoreConfig(
             name=run_name, seed=seed, references=list(references), target=target or "reference", scoring=scoring,
-            systems=[ExternalSystem(name=n, predictions=p, oracle=n in oracle_names) for n, p in zip(names, predictions)],
+            systems=[ExternalSystem(name=n, predictions=p, oracle=n in oracle_names)
+                     for n, p in zip(names, predictions)],
         )
     except ValidationError as err:
         raise UserError(f"bench score: {_first_error(err)}") from None
