@@ -36,8 +36,9 @@ class SummarizerSettings(BaseModel):
     Unknown keys are errors (``extra="forbid"``), so a typo never silently
     falls back to a default; a ``true`` is never taken for the count 1
     (``bench.api.strict_values``), and NaN and infinity are never a setting.
-    Fields typed ``PerTarget[...]`` (bench.api.per_target) take one value for both targets or a mapping by target, and are spelled out
-    per target before they are checked, so every summarizer rejects an unknown
+    Fields typed ``PerTarget[...]`` (bench.api.per_target) take one value for
+    both targets or a mapping by target, and are spelled out per target before
+    they are checked, so every summarizer rejects an unknown
     target or an out-of-range value the same way, naming the field.
     """
 
