@@ -1,14 +1,32 @@
-"""Benchmark: the fast ROUGE scorer against rouge-score on the XSum official outputs.
+"""Benchmark: headline-bench's fast ROUGE against the scorers a user would pick instead.
 
     python benchmarks/scoring.py [--data ../shared/data/xsum_test_outputs] [--limit N]
+                                 [--repeats 3] [--cores 1,2] [--tools ...]
 
-Both scorers get the same prepared text (sentence lines, as the harness makes
-it; preparation is timed apart) and compute rouge1, rouge2, rougeL, rougeLsum
-with Porter stemming for 5 systems x 11,334 pairs. rouge-score runs once (about
-a minute); the fast scorer runs three times from cold and its median counts.
-Prints JSON: pairs/s of each, their ratio, the largest absolute difference over
-every pair, type and P/R/F, and the time of the paired significance tests
-(1,000 resamples, 4 metrics, 5 systems, both methods).
+The XSum official outputs (5 systems x 11,334 pairs), scored by every tool on the
+same pairs, from the raw texts: preparation (sentence splitting for rougeLsum,
+tokenizing, stemming) is counted for everyone. Two settings:
+
+- ``stem-4types``: rouge1, rouge2, rougeL, rougeLsum with Porter stemming;
+  rougeLsum on sentence-split text. Peers get their sentences from our splitter
+  (the fastest there is, and the same sentences), timed as theirs.
+- ``nostem-3types``: rouge1, rouge2, rougeL without stemming, the subset
+  ``rouge-rust`` supports.
+
+Each measurement runs in a fresh process pinned to 1 or 2 cores (cold: no
+stems or caches carried over; Rust thread pools sized to the cores), the median
+of ``--repeats`` runs counts (one run for rouge-score, which takes a minute).
+The clock runs from the raw texts to each tool's own native output (columns, or
+score objects, not converted); scorer objects are made before it. rouge-score on two cores is a two-process pool, as a user would run
+it. Every tool's numbers are checked pair by pair against rouge-score's.
+
+Prints JSON keyed by package name: pairs/s on each core count, our speed-up over
+each peer, the two-core scaling, the largest difference from rouge-score, and the
+time of the bootstrap CIs and paired tests for 5 systems x 11,334 articles x 4
+metrics (1,000 resamples). On a shared machine say so: figures are "under load",
+and two cores only scale when two cores are free. ``cpu_critical_path_s`` (ours:
+CPU seconds on the longer of the two processes) and the scaling computed from it
+say what a quiet machine would show.
 """
 
 from __future__ import annotations
@@ -16,15 +34,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 SYSTEMS = ("lead", "ext-oracle", "ptgen", "convs2s", "topic-convs2s")
-TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
-FAST_RUNS = 3
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "xsum_test_outputs"
+SETTINGS = {
+    "stem-4types": {"types": ["rouge1", "rouge2", "rougeL", "rougeLsum"], "stem": True},
+    "nostem-3types": {"types": ["rouge1", "rouge2", "rougeL"], "stem": False},
+}
+OURS = "headline-bench"
+OURS_PYTHON = "headline-bench (pure Python)"
+TOOLS = (OURS, OURS_PYTHON, "rouge-score-rs", "rouge-rust", "rouge-score")
+REFERENCE = "rouge-score"
 
 
 def read_lines(path: Path, limit: int | None) -> list[str]:
@@ -34,79 +62,253 @@ def read_lines(path: Path, limit: int | None) -> list[str]:
     return lines[:limit] if limit else lines
 
 
+def load_pairs(data: Path, limit: int | None) -> tuple[list[str], list[str]]:
+    gold = read_lines(data / "gold-test-sentences.txt", limit)
+    preds: list[str] = []
+    refs: list[str] = []
+    for system in SYSTEMS:
+        preds += read_lines(data / f"{system}-test-output.txt", limit)
+        refs += gold  # the same reference objects for every system, as bench run has them
+    return preds, refs
+
+
+# ----- one measurement, in its own process ------------------------------------------
+def supports(tool: str, setting: str) -> bool:
+    return not (tool == "rouge-rust" and SETTINGS[setting]["stem"])
+
+
+class Clock:
+    """Wall seconds and CPU seconds (this process's threads; the processes it forked)."""
+
+    def start(self) -> None:
+        self.wall, self.own, self.children = time.perf_counter(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+
+    def stop(self) -> float:
+        self.wall = time.perf_counter() - self.wall
+        self.own = _cpu(resource.RUSAGE_SELF) - self.own
+        self.children = _cpu(resource.RUSAGE_CHILDREN) - self.children
+        return self.wall
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+CLOCK = Clock()
+
+
+def measure(tool: str, setting: str, cores: int, preds: list[str], refs: list[str]) -> tuple[float, np.ndarray]:
+    """Seconds to score every pair with ``tool`` (preparation included) and the scores
+    as a (pairs x types x 3) array (converted after the clock stops). Each tool's
+    scorer object and its input lists are made before the clock starts (building
+    56,670 small lists can set off a full garbage collection that is no one's scoring)."""
+    types, stem = SETTINGS[setting]["types"], SETTINGS[setting]["stem"]
+    if tool in (OURS, OURS_PYTHON):
+        from bench.metrics.fast_rouge import FastRougeScorer
+
+        implementation = "c" if tool == OURS else "python"
+        scorer = FastRougeScorer(types, use_stemmer=stem, workers=cores, implementation=implementation)
+        reference_lists = [[r] for r in refs]
+        CLOCK.start()
+        scores = scorer.score_arrays(preds, reference_lists)
+        seconds = CLOCK.stop()
+        return seconds, np.stack([scores[t] for t in types], axis=1)
+    if tool == "rouge-rust":
+        import fast_rouge
+
+        CLOCK.start()
+        result = fast_rouge.score_batch_flat(refs, preds)
+        seconds = CLOCK.stop()
+        columns = [getattr(result, f"{t}_{k}") for t in types for k in ("precision", "recall", "fmeasure")]
+        return seconds, np.array(columns).T.reshape(len(preds), len(types), 3)
+    if tool == "rouge-score-rs":
+        import rouge_score_rs
+
+        scorer = rouge_score_rs.RougeScorer(types, use_stemmer=stem)
+        CLOCK.start()
+        targets, predictions = _prepared(preds, refs, "rougeLsum" in types)
+        result = scorer.score_batch(targets, predictions)
+    else:
+        CLOCK.start()
+        targets, predictions = _prepared(preds, refs, "rougeLsum" in types)
+        result = _rouge_score(types, stem, targets, predictions, cores)
+    seconds = CLOCK.stop()
+    return seconds, np.array([[[s[t].precision, s[t].recall, s[t].fmeasure] for t in types] for s in result])
+
+
+def _prepared(preds: list[str], refs: list[str], split: bool) -> tuple[list[str], list[str]]:
+    """The peers' input: for rougeLsum, each distinct text split into sentence lines once."""
+    if not split:
+        return refs, preds
+    from bench.kernel.sentences import sentence_lines
+
+    distinct = list(dict.fromkeys(refs + preds))
+    lines = dict(zip(distinct, sentence_lines(distinct)))
+    return [lines[r] for r in refs], [lines[p] for p in preds]
+
+
+_RS_JOB: tuple | None = None
+
+
+def _rouge_score(types: list[str], stem: bool, targets: list[str], predictions: list[str], cores: int) -> list:
+    global _RS_JOB
+    _RS_JOB = (types, stem, targets, predictions)
+    if cores == 1:
+        return _rouge_score_chunk((0, len(targets)))
+    import multiprocessing
+
+    bounds = np.linspace(0, len(targets), cores * 8 + 1).astype(int)
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        parts = pool.map(_rouge_score_chunk, list(zip(bounds, bounds[1:])))
+    return [s for part in parts for s in part]
+
+
+def _rouge_score_chunk(span: tuple[int, int]) -> list:
+    from rouge_score import rouge_scorer
+
+    types, stem, targets, predictions = _RS_JOB
+    scorer = rouge_scorer.RougeScorer(types, use_stemmer=stem)
+    return [scorer.score(t, p) for t, p in zip(targets[span[0]:span[1]], predictions[span[0]:span[1]])]
+
+
+def worker_main(args: argparse.Namespace) -> None:
+    os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[: args.cores]))
+    preds, refs = load_pairs(args.data, args.limit)
+    seconds, scores = measure(args.tool, args.setting, args.cores, preds, refs)
+    extra = {"cpu_s": CLOCK.own, "children_cpu_s": CLOCK.children}
+    np.save(args.save, scores)
+    if args.tool in (OURS, OURS_PYTHON):
+        from bench.kernel import implementation
+
+        extra["kernel"] = implementation() if args.tool == OURS else "python"
+    print(json.dumps({"seconds": seconds, "pairs": len(preds), **extra}))
+
+
+def run_one(args: argparse.Namespace, tool: str, setting: str, cores: int, save: Path) -> dict:
+    env = dict(os.environ, RAYON_NUM_THREADS=str(cores), OMP_NUM_THREADS=str(cores),
+               OPENBLAS_NUM_THREADS=str(cores), HF_HUB_OFFLINE="1")
+    command = [sys.executable, __file__, "--worker", "--tool", tool, "--setting", setting,
+               "--cores", str(cores), "--save", str(save), "--data", str(args.data)]
+    if args.limit:
+        command += ["--limit", str(args.limit)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{tool} {setting} on {cores} core(s) failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ----- the statistics goal ------------------------------------------------------------
+def statistics_seconds(data: Path, limit: int | None, repeats: int) -> dict:
+    """Bootstrap CIs (every P/R/F column) of 5 systems plus the paired bootstrap tests on
+    the 4 F1 columns, as a run computes them, on real scores; the median of ``repeats``."""
+    from bench.metrics import significance
+    from bench.metrics.aggregate import aggregate_matrix
+    from bench.metrics.fast_rouge import FastRougeScorer
+    from bench.metrics.significance import paired_tests
+
+    preds, refs = load_pairs(data, limit)
+    types = SETTINGS["stem-4types"]["types"]
+    scores = FastRougeScorer(types).score_arrays(preds, [[r] for r in refs])
+    n = len(preds) // len(SYSTEMS)
+    columns = [f"{t}.{k}" for t in types for k in "prf"]
+    matrices = {s: np.concatenate([scores[t][k * n:(k + 1) * n] for t in types], axis=1)
+                for k, s in enumerate(SYSTEMS)}
+    f_columns = [c for c in columns if c.endswith(".f")]
+    runs = []
+    for _ in range(repeats):
+        significance._one_block.cache_clear()  # cold: a run draws the resample counts once per target
+        started = time.perf_counter()
+        for matrix in matrices.values():
+            aggregate_matrix(matrix, columns, 1000, 1234)
+        paired_tests({s: m[:, [columns.index(c) for c in f_columns]] for s, m in matrices.items()},
+                     f_columns, "bootstrap", 1000, 1234)
+        runs.append(time.perf_counter() - started)
+    return {"seconds": round(float(np.median(runs)), 3), "runs": [round(r, 3) for r in runs],
+            "shape": {"systems": len(SYSTEMS), "articles": n, "metrics": len(types), "resamples": 1000}}
+
+
+# ----- the whole benchmark ------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=None, help="first N pairs per system (default: all)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per fast measurement (median counts)")
+    parser.add_argument("--cores", default="1,2", help="core counts to measure, e.g. 1,2")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated, from: " + ", ".join(TOOLS))
+    parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated: " + ", ".join(SETTINGS))
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tool", help=argparse.SUPPRESS)
+    parser.add_argument("--setting", help=argparse.SUPPRESS)
+    parser.add_argument("--save", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        args.cores = int(args.cores)
+        worker_main(args)
+        return
+    tools = [t for t in args.tools.split(",") if t]
+    unknown = set(tools) - set(TOOLS)
+    if unknown:
+        parser.error(f"unknown tools {sorted(unknown)}")
+    available = len(os.sched_getaffinity(0))
+    cores = [c for c in map(int, args.cores.split(",")) if c <= available]
+    report: dict = {"cpu_count": os.cpu_count(), "cores_measured": cores, "load_average_start": os.getloadavg()}
+    with tempfile.TemporaryDirectory() as tmp:
+        for setting in args.settings.split(","):
+            report[setting] = _setting_report(args, setting, tools, cores, Path(tmp))
+    report["statistics"] = statistics_seconds(args.data, args.limit, args.repeats)
+    report["load_average_end"] = os.getloadavg()
+    print(json.dumps(report, indent=2))
 
-    from rouge_score import rouge_scorer
 
-    from bench.metrics.fast_rouge import FastRougeScorer
-    from bench.metrics.rouge import sentence_lines
-    from bench.metrics.significance import paired_tests
-
-    gold = read_lines(args.data / "gold-test-sentences.txt", args.limit)
-    outputs = {s: read_lines(args.data / f"{s}-test-output.txt", args.limit) for s in SYSTEMS}
-    started = time.perf_counter()
-    prepared: dict[str, str] = {}
-    for text in gold + [t for texts in outputs.values() for t in texts]:
-        if text not in prepared:
-            prepared[text] = sentence_lines(text)
-    prepare_s = time.perf_counter() - started
-    predictions = [prepared[t] for s in SYSTEMS for t in outputs[s]]
-    references = [[prepared[t]] for _ in SYSTEMS for t in gold]
-
-    # Each run uses a new, cold scorer (no cached stems); the median of FAST_RUNS
-    # runs keeps one scheduling hiccup in a sub-second timing from deciding the ratio.
-    fast_runs = []
-    for _ in range(FAST_RUNS):
-        fast = FastRougeScorer(TYPES, use_stemmer=True, split_sentences=False)
-        started = time.perf_counter()
-        fast_scores = fast.score_arrays(predictions, references)
-        fast_runs.append(time.perf_counter() - started)
-    fast_s = float(np.median(fast_runs))
-
-    reference_scorer = rouge_scorer.RougeScorer(TYPES, use_stemmer=True)
-    started = time.perf_counter()
-    slow_scores = [reference_scorer.score(r[0], p) for p, r in zip(predictions, references)]
-    slow_s = time.perf_counter() - started
-
-    max_diff = 0.0
-    for t in TYPES:
-        slow = np.array([[s[t].precision, s[t].recall, s[t].fmeasure] for s in slow_scores])
-        max_diff = max(max_diff, float(np.abs(slow - fast_scores[t]).max()))
-
-    n = len(gold)
-    per_system = {
-        s: np.stack([fast_scores[t][k * n : (k + 1) * n, 2] for t in TYPES], axis=1) for k, s in enumerate(SYSTEMS)
-    }
-    columns = [f"{t}.f" for t in TYPES]
-    timings = {}
-    for method in ("bootstrap", "randomization"):
-        started = time.perf_counter()
-        paired_tests(per_system, columns, method, 1000, 1234)
-        timings[method] = round(time.perf_counter() - started, 3)
-
-    pairs = len(predictions)
-    print(json.dumps({
-        "pairs": pairs,
-        "rouge_types": TYPES,
-        "stemming": True,
-        "cpu_count": os.cpu_count(),
-        "fast_workers": fast.workers,
-        "prepare_sentence_lines_s": round(prepare_s, 3),
-        "rouge_score_s": round(slow_s, 3),
-        "fast_s": round(fast_s, 3),
-        "fast_runs_s": [round(t, 3) for t in fast_runs],
-        "rouge_score_pairs_per_s": round(pairs / slow_s, 1),
-        "fast_pairs_per_s": round(pairs / fast_s, 1),
-        "speedup": round(slow_s / fast_s, 1),
-        "speedup_including_preparation": round((slow_s + prepare_s) / (fast_s + prepare_s), 1),
-        "max_abs_diff": max_diff,
-        "paired_tests_s": timings,
-        "paired_tests_shape": {"resamples": 1000, "articles": n, "metrics": len(TYPES), "systems": len(SYSTEMS)},
-    }, indent=2))
+def _setting_report(args: argparse.Namespace, setting: str, tools: list[str], cores: list[int], tmp: Path) -> dict:
+    block: dict = {"rouge_types": SETTINGS[setting]["types"], "stemming": SETTINGS[setting]["stem"],
+                   "pairs_per_s": {}, "seconds": {}, "max_abs_diff_vs_rouge_score": {}}
+    scores: dict[str, Path] = {}
+    pairs = 0
+    for tool in [t for t in tools if supports(t, setting)]:
+        for n in cores:
+            repeats = 1 if tool == REFERENCE else args.repeats
+            runs, cpu = [], []
+            for k in range(repeats):
+                save = tmp / f"{setting}-{tool.replace(' ', '_')}-{n}-{k}.npy"
+                result = run_one(args, tool, setting, n, save)
+                runs.append(result["seconds"])
+                cpu.append((result["cpu_s"], result["children_cpu_s"]))
+                pairs = result["pairs"]
+                scores.setdefault(tool, save)
+                if "kernel" in result:
+                    block.setdefault("kernel", {})[tool] = result["kernel"]
+            seconds = float(np.median(runs))
+            block["seconds"].setdefault(tool, {})[str(n)] = {"median": round(seconds, 3),
+                                                            "runs": [round(r, 3) for r in runs]}
+            if tool == OURS:
+                # CPU seconds on the longer branch: this process (which forks, scores its
+                # share, gathers) or its forked worker. On a machine with idle cores this is
+                # about the wall time; on a shared one the wall time also holds the waits.
+                own, forked = (float(np.median([c[i] for c in cpu])) for i in (0, 1))
+                block.setdefault("cpu_critical_path_s", {})[str(n)] = round(max(own, forked), 3)
+            block["pairs_per_s"].setdefault(tool, {})[str(n)] = round(pairs / seconds)
+    block["pairs"] = pairs
+    if REFERENCE in scores:
+        expected = np.load(scores[REFERENCE])
+        for tool, path in scores.items():
+            if tool != REFERENCE:
+                got = np.load(path)
+                block["max_abs_diff_vs_rouge_score"][tool] = float(np.abs(got - expected).max())
+                block.setdefault("pairs_differing_from_rouge_score", {})[tool] = int(
+                    (np.abs(got - expected).max(axis=(1, 2)) > 0).sum())
+    rate = block["pairs_per_s"]
+    if OURS in rate:
+        block["speedup_of_headline_bench_over"] = {
+            peer: {n: round(rate[OURS][n] / rate[peer][n], 2) for n in rate[OURS] if n in rate[peer]}
+            for peer in rate if peer != OURS}
+        if "1" in rate[OURS] and "2" in rate[OURS]:
+            block["two_core_scaling"] = {tool: round(rate[tool]["2"] / rate[tool]["1"], 2)
+                                         for tool in rate if "1" in rate[tool] and "2" in rate[tool]}
+            path = block["cpu_critical_path_s"]
+            block["two_core_scaling_by_cpu_time"] = {OURS: round(path["1"] / path["2"], 2)}
+    return block
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The fast scorer gives exactly rouge-score's numbers (every P/R/F, every type)."""
+"""The fast scorer gives exactly rouge-score's numbers (every P/R/F, every type),
+on both of its paths: the compiled kernel and the pure-Python one."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import numpy as np
 import pytest
 from rouge_score import rouge_scorer
 
-from bench.metrics.fast_rouge import FastRougeScorer, _lcs_indices, _summary_level_hits
+from bench.kernel import implementation as kernel_implementation
+from bench.metrics.fast_rouge import FastRougeScorer
+from bench.metrics.rouge_python import lcs_indices as _lcs_indices
+from bench.metrics.rouge_python import summary_level_hits as _summary_level_hits
 from bench.metrics.rouge import ROUGE_TYPES, RougeScorer, sentence_lines
 from bench.tokenizers.words import RougeScoreTokenizer
 
@@ -30,6 +34,14 @@ FIXED = [
 ]
 
 
+@pytest.fixture(params=["c", "python"])
+def implementation(request: pytest.FixtureRequest) -> str:
+    """Each parity test runs on the compiled kernel and on the pure-Python path."""
+    if request.param == "c" and kernel_implementation() != "c":
+        pytest.skip("the compiled kernel is not built here (no C compiler at install)")
+    return request.param
+
+
 def reference_scores(pred: str, ref: str, stem: bool) -> dict:
     scorer = rouge_scorer.RougeScorer(TYPES, use_stemmer=stem)
     return scorer.score(sentence_lines(ref), sentence_lines(pred))
@@ -44,17 +56,18 @@ def assert_same(fast: dict, expected: dict) -> None:
 
 @pytest.mark.parametrize("stem", [True, False])
 @pytest.mark.parametrize("pred,ref", FIXED)
-def test_fixed_strings_match_rouge_score(pred: str, ref: str, stem: bool) -> None:
-    scorer = FastRougeScorer(TYPES, use_stemmer=stem)
+def test_fixed_strings_match_rouge_score(pred: str, ref: str, stem: bool, implementation: str) -> None:
+    scorer = FastRougeScorer(TYPES, use_stemmer=stem, implementation=implementation)
     assert_same(scorer.score(pred, [ref]), reference_scores(pred, ref, stem))
 
 
-def test_very_long_texts_match() -> None:
+def test_very_long_texts_match(implementation: str) -> None:
     rng = random.Random(7)
     vocab = [f"w{i}" for i in range(60)] + ["running", "runs", "the", "of"]
     sentences = lambda k: ". ".join(" ".join(rng.choice(vocab) for _ in range(18)) for _ in range(k)) + "."
     pred, ref = sentences(40), sentences(35)  # ~700 tokens each, many sentences
-    assert_same(FastRougeScorer(TYPES).score(pred, [ref]), reference_scores(pred, ref, True))
+    assert_same(FastRougeScorer(TYPES, implementation=implementation).score(pred, [ref]),
+                reference_scores(pred, ref, True))
 
 
 def test_lcs_indices_are_the_ones_rouge_score_backtracks_to() -> None:
@@ -78,26 +91,26 @@ def test_summary_level_union_lcs_matches_rouge_score() -> None:
 
 
 @pytest.mark.parametrize("rule", ["max", "mean"])
-def test_multi_reference_matches_the_reference_backend(rule: str) -> None:
+def test_multi_reference_matches_the_reference_backend(rule: str, implementation: str) -> None:
     preds = ["The cat sat on the mat.", "Stocks fell sharply on Monday.", ""]
     refs = [["A cat on a mat.", "The cat sat there. On the mat."], ["Shares fell.", "Stocks fell on Monday", "x"],
             ["a", "b"]]
-    fast = FastRougeScorer(TYPES, multiref=rule).score_batch(preds, refs)
+    fast = FastRougeScorer(TYPES, multiref=rule, implementation=implementation).score_batch(preds, refs)
     slow = RougeScorer(TYPES, multiref=rule).score_batch(preds, refs)
     for a, b in zip(fast, slow):
         for t in TYPES:
             assert np.allclose([a[t][k] for k in "prf"], [b[t][k] for k in "prf"], rtol=0, atol=1e-9)
 
 
-def test_max_rule_is_rouge_score_score_multi() -> None:
+def test_max_rule_is_rouge_score_score_multi(implementation: str) -> None:
     pred, refs = "Stocks fell sharply on Monday.", ["Shares fell.", "Stocks fell on Monday", "Stocks fell"]
     expected = rouge_scorer.RougeScorer(TYPES, use_stemmer=True).score_multi(
         [sentence_lines(r) for r in refs], sentence_lines(pred))
-    assert_same(FastRougeScorer(TYPES).score(pred, refs), expected)
+    assert_same(FastRougeScorer(TYPES, implementation=implementation).score(pred, refs), expected)
 
 
-def test_bad_arguments_are_refused() -> None:
-    scorer = FastRougeScorer(TYPES)
+def test_bad_arguments_are_refused(implementation: str) -> None:
+    scorer = FastRougeScorer(TYPES, implementation=implementation)
     with pytest.raises(TypeError):
         scorer.score_batch(["a"], ["a reference string, not a list"])
     with pytest.raises(ValueError):
@@ -107,7 +120,7 @@ def test_bad_arguments_are_refused() -> None:
 
 
 @pytest.mark.parametrize("stem", [True, False])
-def test_xsum_sample_matches_rouge_score(shared_data, stem: bool) -> None:
+def test_xsum_sample_matches_rouge_score(shared_data, stem: bool, implementation: str) -> None:
     folder = shared_data / "xsum_test_outputs"
     if not folder.is_dir():
         pytest.skip(f"{folder} not found")
@@ -125,7 +138,8 @@ def test_xsum_sample_matches_rouge_score(shared_data, stem: bool) -> None:
     old = fast_rouge.PARALLEL_MIN_PAIRS
     fast_rouge.PARALLEL_MIN_PAIRS = 100
     try:
-        got = FastRougeScorer(TYPES, use_stemmer=stem, workers=2).score_arrays(preds, refs)
+        got = FastRougeScorer(TYPES, use_stemmer=stem, workers=2, implementation=implementation).score_arrays(
+            preds, refs)
     finally:
         fast_rouge.PARALLEL_MIN_PAIRS = old
     scorer = rouge_scorer.RougeScorer(TYPES, use_stemmer=stem)
@@ -146,7 +160,9 @@ class _StopwordTokenizer(RougeScoreTokenizer):
 
 
 @pytest.mark.parametrize("pred,ref", FIXED)
-def test_words_a_tokenizer_drops_are_dropped_as_rouge_score_drops_them(pred: str, ref: str) -> None:
+def test_words_a_tokenizer_drops_are_dropped_as_rouge_score_drops_them(pred: str, ref: str,
+                                                                       implementation: str) -> None:
     tokenizer = _StopwordTokenizer(use_stemmer=True)
     expected = rouge_scorer.RougeScorer(TYPES, tokenizer=tokenizer).score(sentence_lines(ref), sentence_lines(pred))
-    assert_same(FastRougeScorer(TYPES, tokenizer=_StopwordTokenizer(use_stemmer=True)).score(pred, [ref]), expected)
+    scorer = FastRougeScorer(TYPES, tokenizer=_StopwordTokenizer(use_stemmer=True), implementation=implementation)
+    assert_same(scorer.score(pred, [ref]), expected)

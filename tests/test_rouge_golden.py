@@ -1,5 +1,6 @@
 """ROUGE against hand-checked values and against rouge-score itself, and the
-bootstrap interval beside each mean."""
+bootstrap interval beside each mean. Every scoring test runs on the rouge-score
+backend and on both paths of the fast one (compiled kernel, pure Python)."""
 
 from __future__ import annotations
 
@@ -9,29 +10,46 @@ import numpy as np
 import pytest
 from rouge_score import rouge_scorer
 
+from bench.kernel import implementation as kernel_implementation
 from bench.metrics.aggregate import aggregate
-from bench.metrics.rouge import RougeScorer, sentence_lines
+from bench.metrics.fast_rouge import FastRougeScorer
+from bench.metrics.rouge import ROUGE_TYPES, RougeScorer, sentence_lines
 from bench.tokenizers.sentences import split_sentences
+
+
+@pytest.fixture(params=["rouge-score", "fast-c", "fast-python"])
+def Scorer(request: pytest.FixtureRequest):
+    """A scorer class: the reference backend, or the fast one on either path."""
+    if request.param == "rouge-score":
+        return RougeScorer
+    implementation = request.param.split("-")[1]
+    if implementation == "c" and kernel_implementation() != "c":
+        pytest.skip("the compiled kernel is not built here (no C compiler at install)")
+
+    def make(rouge_types=ROUGE_TYPES, **settings):
+        return FastRougeScorer(rouge_types, implementation=implementation, **settings)
+
+    return make
 
 
 def prf(scores: dict, rouge_type: str) -> tuple[float, float, float]:
     return tuple(scores[rouge_type][k] for k in "prf")
 
 
-def test_hand_checked_no_stemming_needed() -> None:
+def test_hand_checked_no_stemming_needed(Scorer) -> None:
     # prediction: the cat sat on the mat      reference: the cat was on the mat
     # rouge1: overlap the x2, cat, on, mat = 5 of 6 tokens each side -> P = R = F = 5/6
     # rouge2: prediction bigrams (the cat, cat sat, sat on, on the, the mat), reference
     #         (the cat, cat was, was on, on the, the mat): 3 shared of 5 -> P = R = F = 3/5
     # rougeL: LCS "the cat on the mat" = 5 -> P = R = F = 5/6; one sentence, so rougeLsum too.
-    scores = RougeScorer().score("the cat sat on the mat", ["the cat was on the mat"])
+    scores = Scorer().score("the cat sat on the mat", ["the cat was on the mat"])
     assert prf(scores, "rouge1") == pytest.approx((5 / 6, 5 / 6, 5 / 6))
     assert prf(scores, "rouge2") == pytest.approx((3 / 5, 3 / 5, 3 / 5))
     assert prf(scores, "rougeL") == pytest.approx((5 / 6, 5 / 6, 5 / 6))
     assert prf(scores, "rougeLsum") == pytest.approx((5 / 6, 5 / 6, 5 / 6))
 
 
-def test_hand_checked_with_stemming() -> None:
+def test_hand_checked_with_stemming(Scorer) -> None:
     # Tokens (lower-cased, punctuation dropped, Porter stems of words over 3 letters):
     #   prediction "Police arrests two men."  -> polic arrest two men                (4)
     #   reference  "Two men were arrested by police officers"
@@ -41,22 +59,22 @@ def test_hand_checked_with_stemming() -> None:
     #         -> P = 1/3, R = 1/6, F = (2/18)/(1/2) = 2/9
     # rougeL: LCS = 2 ("two men") -> P = 2/4, R = 2/7, F = (2/7)/(11/14) = 4/11
     prediction, reference = "Police arrests two men.", "Two men were arrested by police officers"
-    scores = RougeScorer().score(prediction, [reference])
+    scores = Scorer().score(prediction, [reference])
     assert prf(scores, "rouge1") == pytest.approx((1.0, 4 / 7, 8 / 11))
     assert prf(scores, "rouge2") == pytest.approx((1 / 3, 1 / 6, 2 / 9))
     assert prf(scores, "rougeL") == pytest.approx((1 / 2, 2 / 7, 4 / 11))
     # Without the stemmer "arrests" no longer matches "arrested":
     # 3 shared -> P = 3/4, R = 3/7, F = (18/28)/(33/28) = 6/11
-    unstemmed = RougeScorer(use_stemmer=False).score(prediction, [reference])
+    unstemmed = Scorer(use_stemmer=False).score(prediction, [reference])
     assert prf(unstemmed, "rouge1") == pytest.approx((3 / 4, 3 / 7, 6 / 11))
 
 
-def test_hand_checked_rouge_lsum_splits_sentences() -> None:
+def test_hand_checked_rouge_lsum_splits_sentences(Scorer) -> None:
     # prediction "The cat sat. The dog ran."   reference "The dog ran. The cat sat."
     # rougeL on the whole text: LCS = 3 of 6 ("the dog ran") -> P = R = F = 1/2.
     # rougeLsum, sentence by sentence: each reference sentence is matched in full by
     # one prediction sentence -> union LCS 3 + 3 = 6 of 6 -> P = R = F = 1.
-    scores = RougeScorer().score("The cat sat. The dog ran.", ["The dog ran. The cat sat."])
+    scores = Scorer().score("The cat sat. The dog ran.", ["The dog ran. The cat sat."])
     assert prf(scores, "rougeL") == pytest.approx((0.5, 0.5, 0.5))
     assert prf(scores, "rougeLsum") == pytest.approx((1.0, 1.0, 1.0))
     # rouge2: bigrams the cat, cat sat, sat the, the dog, dog ran vs the dog, dog ran,
@@ -64,21 +82,21 @@ def test_hand_checked_rouge_lsum_splits_sentences() -> None:
     assert prf(scores, "rouge2") == pytest.approx((0.8, 0.8, 0.8))
 
 
-def test_empty_prediction_scores_zero() -> None:
-    scores = RougeScorer().score("", ["A real headline"])
+def test_empty_prediction_scores_zero(Scorer) -> None:
+    scores = Scorer().score("", ["A real headline"])
     assert all(scores[t][k] == 0.0 for t in scores for k in "prf")
 
 
-def test_multiple_references() -> None:
+def test_multiple_references(Scorer) -> None:
     refs = ["the cat was on the mat", "a dog barked"]
-    best = RougeScorer(multiref="max").score("the cat sat on the mat", refs)
+    best = Scorer(multiref="max").score("the cat sat on the mat", refs)
     assert best["rouge1"]["f"] == pytest.approx(5 / 6)
-    mean = RougeScorer(multiref="mean").score("the cat sat on the mat", refs)
+    mean = Scorer(multiref="mean").score("the cat sat on the mat", refs)
     assert mean["rouge1"]["f"] == pytest.approx((5 / 6 + 0) / 2)
     with pytest.raises(TypeError):
-        RougeScorer().score("x", "a single string is not a list of references")
+        Scorer().score("x", "a single string is not a list of references")
     with pytest.raises(ValueError):
-        RougeScorer(["rouge10"])
+        Scorer(["rouge10"])
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +107,8 @@ def bbc_pairs(shared_data) -> list[tuple[str, str, str]]:
     return [(" ".join(split_sentences(r["body"])[:3]), r["headline"], r["standfirst"]) for r in rows]
 
 
-def test_equal_to_rouge_score_on_real_pairs(bbc_pairs) -> None:
-    ours = RougeScorer(["rouge1", "rouge2", "rougeL"])
+def test_equal_to_rouge_score_on_real_pairs(bbc_pairs, Scorer) -> None:
+    ours = Scorer(["rouge1", "rouge2", "rougeL"])
     reference = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     compared = 0
     for prediction, headline, standfirst in bbc_pairs:
@@ -105,8 +123,8 @@ def test_equal_to_rouge_score_on_real_pairs(bbc_pairs) -> None:
     assert compared == 150 * 2 * 3
 
 
-def test_rouge_lsum_is_rouge_score_on_sentence_split_text(bbc_pairs) -> None:
-    ours = RougeScorer(["rougeL", "rougeLsum"])
+def test_rouge_lsum_is_rouge_score_on_sentence_split_text(bbc_pairs, Scorer) -> None:
+    ours = Scorer(["rougeL", "rougeLsum"])
     reference = rouge_scorer.RougeScorer(["rougeLsum"], use_stemmer=True)
     differs = 0
     for prediction, headline, standfirst in bbc_pairs:
@@ -122,8 +140,8 @@ def test_rouge_lsum_is_rouge_score_on_sentence_split_text(bbc_pairs) -> None:
     assert differs > 0.8 * len(bbc_pairs)
 
 
-def test_rouge_lsum_equals_rouge_l_on_single_sentences(bbc_pairs) -> None:
-    ours = RougeScorer(["rougeL", "rougeLsum"])
+def test_rouge_lsum_equals_rouge_l_on_single_sentences(bbc_pairs, Scorer) -> None:
+    ours = Scorer(["rougeL", "rougeLsum"])
     for prediction, headline, standfirst in bbc_pairs[:50]:
         first = split_sentences(prediction)[0]
         got = ours.score(first, [standfirst])

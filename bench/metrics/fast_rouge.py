@@ -5,35 +5,38 @@ operations in the same order; only the bookkeeping is faster:
 
 - every distinct text is sentence-split and tokenized once per batch (the
   references are shared by every system), and every distinct word is stemmed
-  once per scorer, by NLTK's stemmer with its no-op steps skipped
-  (bench.tokenizers.porter); tokens become integer ids, kept in one numpy array;
-- rouge1..rouge9 count n-gram overlaps for all pairs at once with numpy;
-- rougeL uses a bit-parallel LCS (Hyyrö 2004) on Python integers, one bit per
-  reference token;
-- rougeLsum with one sentence on each side is rougeL (same tokens; with a
-  single reference sentence the duplicate guard never fires). Otherwise it is
-  rouge-score's summary-level union LCS, including *which* LCS its backtrack
-  picks and its per-token hit counters, read off the bit-parallel columns;
-- large batches are split over the CPU cores (fork), by reference.
+  once per scorer;
+- the pairs are scored by the compiled kernel (bench.kernel, C) where it was
+  built at install, else by the pure-Python path (bench.metrics.rouge_python):
+  the same numbers either way; ``implementation`` says which ran;
+- rouge1..rouge9, rougeL by bit-parallel LCS, rougeLsum by rouge-score's own
+  summary-level union LCS (including which LCS its backtrack picks);
+- large batches use several CPU cores (forked workers, split by reference; the
+  C path's workers share the stems they compute, bench.metrics.forked).
 """
 
 from __future__ import annotations
 
 import gc
-
 import os
-from collections import Counter
-from typing import Sequence
+from contextlib import contextmanager
+from operator import itemgetter
+from typing import Iterator, Sequence
 
 import numpy as np
 
-from bench.metrics.rouge import ROUGE_TYPES, PairScores, check_scorer_arguments, sentence_lines
+from bench.kernel import implementation as kernel_implementation
+from bench.kernel.sentences import sentence_lines
+from bench.kernel.texts import index_texts
+from bench.kernel.vocabulary import scan_mode
+from bench.metrics import forked
+from bench.metrics.rouge import ROUGE_TYPES, PairScores, check_scorer_arguments
+from bench.metrics.rouge_python import PythonRouge, combine
 from bench.metrics.rouge_types import ngram_order
-from bench.tokenizers.words import LINE_END, WordTokenizer, make_tokenizer
+from bench.tokenizers.words import WordTokenizer, make_tokenizer
 
 PARALLEL_MIN_PAIRS = 4000  # below this, forking costs more than it saves
-_DROPPED = -1
-_LINE_END = -3
+IMPLEMENTATIONS = ("auto", "c", "python")
 
 
 class FastRougeScorer:
@@ -49,54 +52,93 @@ class FastRougeScorer:
         tokenizer: WordTokenizer | str = "rouge-score",
         workers: int = 0,
         split_sentences: bool = True,
+        implementation: str = "auto",
     ) -> None:
         check_scorer_arguments(rouge_types, multiref)
+        if implementation not in IMPLEMENTATIONS:
+            raise ValueError(f"implementation must be one of {IMPLEMENTATIONS}, not {implementation!r}")
         self.rouge_types = list(rouge_types)
         self.use_stemmer = use_stemmer
         self.multiref = multiref
         self.tokenizer = make_tokenizer(tokenizer, use_stemmer) if isinstance(tokenizer, str) else tokenizer
-        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.workers = workers or min(2, _usable_cores())
         # True: split texts into sentence lines first (bench.metrics.rouge.sentence_lines),
         # as the rouge-score backend does. False: the texts are already prepared.
         self.split_sentences = split_sentences
-        self._ids = _WordIds(self.tokenizer)  # raw word -> token id (or _DROPPED)
+        self.orders, self.want_l, self.want_lsum, self._column = _layout(self.rouge_types)
+        # Sentence lines only change what rougeLsum sees: for rouge-score's tokenizer
+        # they change no token (they only turn spaces into newlines), so skip them.
+        self._split = split_sentences and (self.want_lsum or scan_mode(self.tokenizer) != "rouge-score")
+        self.implementation = _resolve(implementation)
+        if self.implementation == "c":
+            from bench.metrics.rouge_native import NativeRouge
+
+            self._pairs = NativeRouge(self.tokenizer)
+        else:
+            self._pairs = PythonRouge(self.tokenizer)
 
     # ----- public API -------------------------------------------------------
     def score(self, prediction: str, references: Sequence[str]) -> PairScores:
         return self.score_batch([prediction], [references])[0]
 
     def score_batch(self, predictions: Sequence[str], references: Sequence[Sequence[str]]) -> list[PairScores]:
-        arrays = self.score_arrays(predictions, references)
-        types = self.rouge_types
-        stacked = np.stack([arrays[t] for t in types], axis=1).tolist()  # pairs x types x 3
-        return [
-            {t: {"p": row[k][0], "r": row[k][1], "f": row[k][2]} for k, t in enumerate(types)} for row in stacked
-        ]
+        scores = self._score(predictions, references).tolist()  # pairs x types x 3
+        columns = [(t, self._column[t]) for t in self.rouge_types]
+        return [{t: dict(zip("prf", row[c])) for t, c in columns} for row in scores]
 
     def score_arrays(
         self, predictions: Sequence[str], references: Sequence[Sequence[str]]
     ) -> dict[str, np.ndarray]:
         """Per rouge type, a (pairs x 3) float array of precision, recall, F1."""
+        scores = self._score(predictions, references)
+        return {t: scores[:, self._column[t]] for t in self.rouge_types}
+
+    # ----- the work ---------------------------------------------------------
+    def _score(self, predictions: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray:
+        with _collector_paused():
+            return self._score_all(predictions, references)
+
+    def _score_all(self, predictions: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray:
         if len(predictions) != len(references):
             raise ValueError(f"{len(predictions)} predictions but {len(references)} reference lists")
-        for refs in references:
-            if isinstance(refs, str):
-                raise TypeError("references must be sequences of strings, not one string")
-            if not refs:
-                raise ValueError("at least one reference is needed")
+        if any(issubclass(kind, str) for kind in set(map(type, references))):
+            raise TypeError("references must be sequences of strings, not one string")
+        counts = list(map(len, references))
+        if 0 in counts:
+            raise ValueError("at least one reference is needed")
         # Flatten to single-reference pairs; multi-reference pairs are combined at the end.
-        owner = np.repeat(np.arange(len(predictions)), [len(r) for r in references])
-        preds = [predictions[i] for i in owner]
-        refs = [ref for group in references for ref in group]
+        if len(counts) == sum(counts):
+            preds, refs = list(predictions), list(map(itemgetter(0), references))
+        else:
+            preds = [p for p, n in zip(predictions, counts) for _ in range(n)]
+            refs = [ref for group in references for ref in group]
         flat = self._score_flat(preds, refs)
         if len(refs) == len(predictions):
             return flat
-        return {t: _combine(flat[t], owner, len(predictions), self.multiref) for t in self.rouge_types}
+        if self.implementation == "c":
+            return self._pairs.combine(flat, counts, self.multiref)
+        owner = np.repeat(np.arange(len(predictions)), counts)
+        return combine(flat, owner, len(predictions), self.multiref)
 
-    # ----- single-reference pairs, serial or over cores ---------------------
-    def _score_flat(self, preds: list[str], refs: list[str]) -> dict[str, np.ndarray]:
-        if self.workers < 2 or len(preds) < PARALLEL_MIN_PAIRS or not _can_fork():
+    def _score_flat(self, preds: list[str], refs: list[str]) -> np.ndarray:
+        parallel = self.workers >= 2 and len(preds) >= PARALLEL_MIN_PAIRS and forked.can_fork()
+        if not parallel:
             return self._score_serial(preds, refs)
+        if not all(issubclass(kind, str) for kind in set(map(type, preds)) | set(map(type, refs))):
+            raise TypeError("predictions and references must be str")  # here, not as a worker's failure
+        if self.implementation == "c":
+            return self._pairs.score_forked(preds, refs, self._prepare, self.orders, self.want_l,
+                                            self.want_lsum, self.workers)
+        return self._score_forked(preds, refs)
+
+    def _prepare(self, texts: list[str]) -> list[str]:
+        return sentence_lines(texts) if self._split else texts
+
+    def _score_serial(self, preds: list[str], refs: list[str]) -> np.ndarray:
+        texts, pred_tid, ref_tid = index_texts(preds, refs)
+        return self._pairs.score(self._prepare(texts), pred_tid, ref_tid, self.orders, self.want_l, self.want_lsum)
+
+    def _score_forked(self, preds: list[str], refs: list[str]) -> np.ndarray:
         # Split by reference, so each worker tokenizes its own references only.
         ref_ids: dict[str, int] = {}
         part = np.array([ref_ids.setdefault(r, len(ref_ids)) for r in refs]) * self.workers // max(len(ref_ids), 1)
@@ -115,282 +157,61 @@ class FastRougeScorer:
         finally:
             gc.unfreeze()
             _JOB = None
-        out = {t: np.zeros((len(preds), 3)) for t in self.rouge_types}
+        out = np.zeros((len(preds), len(self._column), 3))
         for chunk, result in zip(chunks, parts):
-            for t in self.rouge_types:
-                out[t][chunk] = result[t]
+            out[chunk] = result
         return out
 
-    def _score_serial(self, preds: list[str], refs: list[str]) -> dict[str, np.ndarray]:
-        texts: dict[str, int] = {}
-        pred_tid = np.array([texts.setdefault(p, len(texts)) for p in preds], dtype=np.int64)
-        ref_tid = np.array([texts.setdefault(r, len(texts)) for r in refs], dtype=np.int64)
-        flat, lengths, tokens, sentences = self._encode(list(texts))
-        out: dict[str, np.ndarray] = {}
-        for rouge_type in self.rouge_types:
-            n = ngram_order(rouge_type)
-            if n is not None:
-                hits = _ngram_overlaps(flat, lengths, pred_tid, ref_tid, n)
-                out[rouge_type] = _prf(hits, np.maximum(lengths[pred_tid] - n + 1, 1),
-                                       np.maximum(lengths[ref_tid] - n + 1, 1))
-        lcs = None
-        if "rougeL" in self.rouge_types or "rougeLsum" in self.rouge_types:
-            lcs = _lcs_lengths(tokens, pred_tid.tolist(), ref_tid.tolist())
-        if "rougeL" in self.rouge_types:
-            out["rougeL"] = _lcs_prf(lcs, lengths[pred_tid], lengths[ref_tid])
-        if "rougeLsum" in self.rouge_types:
-            hits = lcs.copy()
-            for k, (p, r) in enumerate(zip(pred_tid.tolist(), ref_tid.tolist())):
-                if p in sentences or r in sentences:
-                    hits[k] = _summary_level_hits(_lines(sentences, tokens, r), _lines(sentences, tokens, p))
-            out["rougeLsum"] = _lcs_prf(hits, lengths[pred_tid], lengths[ref_tid])
-        return out
 
-    def _encode(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[int]], dict[int, list[list[int]]]]:
-        """Token ids of every text: (all ids in one array, ids per text as an array
-        of lengths and as lists, and the ids per line of texts that do not have
-        exactly one non-empty line).
-
-        Lines are what rougeLsum sees as sentences; like rouge-score, empty lines
-        are dropped and a line without words still counts."""
-        if self.split_sentences:
-            texts = [sentence_lines(t) for t in texts]
-        words = self.tokenizer.words_by_line("\n".join(texts))
-        all_ids = np.fromiter(map(self._ids.__getitem__, words), dtype=np.int64, count=len(words))
-        # Every line ends with _LINE_END; a text's last line ends the text.
-        line_ends = np.flatnonzero(all_ids == _LINE_END)
-        last_line = np.cumsum([t.count("\n") + 1 for t in texts], dtype=np.int64) - 1
-        kept = np.cumsum(all_ids >= 0)  # tokens kept up to and including each position
-        bounds = np.concatenate([[0], kept[line_ends[last_line]]]).tolist()
-        flat = all_ids[all_ids >= 0]
-        as_list = flat.tolist()
-        tokens = [as_list[a:b] for a, b in zip(bounds, bounds[1:])]
-        sentences: dict[int, list[list[int]]] = {}
-        for k, text in enumerate(texts):
-            if not text:
-                sentences[k] = []
-            elif "\n" in text:
-                raw_lines = text.split("\n")
-                first = int(last_line[k]) - len(raw_lines) + 1
-                begin = int(line_ends[first - 1]) + 1 if first else 0
-                lines = []
-                for raw, end in zip(raw_lines, line_ends[first : first + len(raw_lines)].tolist()):
-                    if raw:  # rouge-score skips empty lines only
-                        lines.append([i for i in all_ids[begin:end].tolist() if i >= 0])
-                    begin = end + 1
-                if len(lines) != 1:
-                    sentences[k] = lines
-        return flat, np.diff(bounds), tokens, sentences
+def _layout(rouge_types: Sequence[str]) -> tuple[list[int], bool, bool, dict[str, int]]:
+    """The kernel's column order (rougeN orders, then rougeL, then rougeLsum) and
+    each type's column in it."""
+    orders = [n for n in map(ngram_order, rouge_types) if n is not None]
+    column = {f"rouge{n}": k for k, n in enumerate(orders)}
+    want_l, want_lsum = "rougeL" in rouge_types, "rougeLsum" in rouge_types
+    if want_l:
+        column["rougeL"] = len(orders)
+    if want_lsum:
+        column["rougeLsum"] = len(orders) + want_l
+    return orders, want_l, want_lsum, column
 
 
-class _WordIds(dict):
-    """Raw word -> token id; a word is normalized (stemmed) the first time it is seen.
-    Words that normalize to the same token share an id; dropped words get _DROPPED."""
-
-    def __init__(self, tokenizer: WordTokenizer) -> None:
-        super().__init__({LINE_END: _LINE_END})
-        self._normalize = tokenizer.normalize
-        self._token_ids: dict[str, int] = {}
-
-    def __missing__(self, word: str) -> int:
-        token = self._normalize(word)
-        found = _DROPPED if not token else self._token_ids.setdefault(token, len(self._token_ids))
-        self[word] = found
-        return found
+def _usable_cores() -> int:
+    """The cores this process may run on (its affinity, not the machine's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
-def _lines(sentences: dict[int, list[list[int]]], tokens: list[list[int]], tid: int) -> list[list[int]]:
-    found = sentences.get(tid)
-    return [tokens[tid]] if found is None else found
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while a batch is scored: it makes no reference cycles, and
+    its many new containers would otherwise set off full collections of the caller's
+    whole heap (with NLTK or torch loaded, tens of milliseconds each)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-# ----- workers ---------------------------------------------------------------
+def _resolve(asked: str) -> str:
+    available = kernel_implementation()
+    if asked == "c" and available != "c":
+        from bench.kernel import why_not
+
+        raise RuntimeError(f"implementation 'c' asked for, but {why_not()}")
+    return available if asked == "auto" else asked
+
+
+# ----- forked workers (the Python path) -----------------------------------------
 _JOB: tuple | None = None
 
 
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _work(index: int) -> dict[str, np.ndarray]:
+def _work(index: int) -> np.ndarray:
     gc.disable()  # a short-lived child: collections would only copy inherited pages
     scorer, preds, refs, chunks = _JOB
     chunk = chunks[index]
     return scorer._score_serial([preds[i] for i in chunk], [refs[i] for i in chunk])
-
-
-# ----- n-grams ---------------------------------------------------------------
-def _ngram_overlaps(flat: np.ndarray, lengths: np.ndarray, pred_tid: np.ndarray,
-                    ref_tid: np.ndarray, n: int) -> np.ndarray:
-    """Per pair, sum over n-grams of min(count in prediction, count in reference).
-    ``flat`` holds every text's token ids one after another; ``lengths`` their counts."""
-    n_texts = len(lengths)
-    text_of = np.repeat(np.arange(n_texts), lengths)
-    starts = np.cumsum(lengths) - lengths
-    position = np.arange(len(flat)) - starts[text_of]
-    valid = position <= (lengths[text_of] - n)
-    key = flat.copy()
-    vocab = int(flat.max()) + 1 if len(flat) else 1
-    for shift in range(1, n):
-        if len(key) and (int(key.max()) + 1) * vocab >= 2**62:  # long n-grams: dense ids before they overflow
-            key = np.unique(key, return_inverse=True)[1].ravel().astype(np.int64)
-        key = key[:-1] * vocab + flat[shift:] if len(key) else key
-    key, text_of = key[valid[: len(key)]], text_of[: len(key)][valid[: len(key)]]
-    width = int(key.max()) + 1 if len(key) else 1
-    if float(width) * max(n_texts, len(pred_tid)) >= 2**62:
-        key = np.unique(key, return_inverse=True)[1].ravel()  # dense ids keep products small
-        width = int(key.max()) + 1
-    entries, counts = _unique_counts(text_of * width + key)
-    entry_text = entries // width
-    first = np.searchsorted(entry_text, np.arange(n_texts))
-    size = np.searchsorted(entry_text, np.arange(n_texts), side="right") - first
-
-    def gather(tids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        sizes = size[tids]
-        pair = np.repeat(np.arange(len(tids)), sizes)
-        offset = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        index = np.repeat(first[tids], sizes) + offset
-        return pair * width + entries[index] % width, counts[index]
-
-    pred_keys, pred_counts = gather(pred_tid)
-    ref_keys, ref_counts = gather(ref_tid)
-    where = np.searchsorted(pred_keys, ref_keys)
-    where[where == len(pred_keys)] = 0
-    match = pred_keys[where] == ref_keys if len(pred_keys) else np.zeros(len(ref_keys), bool)
-    shared = np.minimum(ref_counts[match], pred_counts[where[match]])
-    return np.bincount(ref_keys[match] // width, weights=shared, minlength=len(pred_tid))
-
-
-def _unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(keys, return_counts=True)``, faster for keys grouped by text in
-    ascending text order (only each text's few keys are out of order): numpy's
-    stable sort (timsort) merges such blocks almost for free, several times
-    faster than the quicksort inside np.unique."""
-    keys = np.sort(keys, kind="stable")
-    if not len(keys):
-        return keys, np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    return keys[starts], np.diff(np.append(starts, len(keys)))
-
-
-def _prf(hits: np.ndarray, pred_total: np.ndarray, ref_total: np.ndarray) -> np.ndarray:
-    precision = hits / pred_total
-    recall = hits / ref_total
-    return np.stack([precision, recall, _fmeasure(precision, recall)], axis=1)
-
-
-def _fmeasure(precision: np.ndarray, recall: np.ndarray) -> np.ndarray:
-    # rouge_score.scoring.fmeasure, the same operations in the same order.
-    total = precision + recall
-    with np.errstate(invalid="ignore", divide="ignore"):
-        f = 2 * precision * recall / total
-    return np.where(total > 0, f, 0.0)
-
-
-# ----- LCS -------------------------------------------------------------------
-def _masks(tokens: list[int]) -> dict[int, int]:
-    """Token id -> bit mask of its positions."""
-    masks: dict[int, int] = {}
-    for i, t in enumerate(tokens):
-        masks[t] = masks.get(t, 0) | (1 << i)
-    return masks
-
-
-def _lcs_lengths(tokens: list[list[int]], pred_tid: list[int], ref_tid: list[int]) -> np.ndarray:
-    """Bit-parallel LCS length of every (prediction, reference) pair (Hyyrö 2004)."""
-    mask_cache: dict[int, dict[int, int]] = {}
-    out = np.zeros(len(pred_tid))
-    for k, (p, r) in enumerate(zip(pred_tid, ref_tid)):
-        masks = mask_cache.get(r)
-        if masks is None:
-            masks = mask_cache[r] = _masks(tokens[r])
-        m = len(tokens[r])
-        full = (1 << m) - 1
-        v = full
-        get = masks.get
-        for c in tokens[p]:
-            u = v & get(c, 0)
-            if u:
-                v = (v + u) | (v - u)
-        out[k] = m - (v & full).bit_count()
-    return out
-
-
-def _lcs_prf(lcs: np.ndarray, pred_len: np.ndarray, ref_len: np.ndarray) -> np.ndarray:
-    empty = (pred_len == 0) | (ref_len == 0)
-    lcs = np.where(empty, 0, lcs)
-    return _prf(lcs, np.maximum(pred_len, 1), np.maximum(ref_len, 1))
-
-
-def _lcs_columns(ref: list[int], can: list[int]) -> list[int]:
-    """Bit vectors V_0..V_n: LCS(ref[:i], can[:j]) = i - popcount(V_j & (2**i - 1))."""
-    masks = _masks(ref)
-    v = (1 << len(ref)) - 1
-    columns = [v]
-    for c in can:
-        u = v & masks.get(c, 0)
-        if u:
-            v = (v + u) | (v - u)
-        columns.append(v)
-    return columns
-
-
-def _lcs_indices(ref: list[int], can: list[int]) -> list[int]:
-    """rouge-score's ``lcs_ind``: the reference indices of the one LCS its backtrack picks."""
-    columns = _lcs_columns(ref, can)
-    i, j = len(ref), len(can)
-    picked = []
-    while i > 0 and j > 0:
-        if ref[i - 1] == can[j - 1]:
-            picked.append(i - 1)
-            i -= 1
-            j -= 1
-        else:
-            left = i - (columns[j - 1] & ((1 << i) - 1)).bit_count()  # table[i][j-1]
-            up = (i - 1) - (columns[j] & ((1 << (i - 1)) - 1)).bit_count()  # table[i-1][j]
-            if left > up:
-                j -= 1
-            else:
-                i -= 1
-    return picked[::-1]
-
-
-def _summary_level_hits(ref_sents: list[list[int]], can_sents: list[list[int]]) -> int:
-    """rouge-score's ``_summary_level_lcs`` hit count (union LCS, each token counted
-    at most as often as it occurs on both sides)."""
-    if not ref_sents or not can_sents:
-        return 0
-    ref_counts: Counter[int] = Counter()
-    can_counts: Counter[int] = Counter()
-    for s in ref_sents:
-        ref_counts.update(s)
-    for s in can_sents:
-        can_counts.update(s)
-    hits = 0
-    for ref in ref_sents:
-        union = sorted(set().union(*(_lcs_indices(ref, can) for can in can_sents)))
-        for token in (ref[i] for i in union):
-            if can_counts[token] > 0 and ref_counts[token] > 0:
-                hits += 1
-                can_counts[token] -= 1
-                ref_counts[token] -= 1
-    return hits
-
-
-# ----- several references -----------------------------------------------------
-def _combine(scores: np.ndarray, owner: np.ndarray, n: int, rule: str) -> np.ndarray:
-    """Per prediction: the reference with the best F1 (first on ties, as
-    rouge-score's ``score_multi``), or the mean over references."""
-    if rule == "mean":
-        sums = np.zeros((n, 3))
-        np.add.at(sums, owner, scores)
-        return sums / np.bincount(owner, minlength=n)[:, None]
-    best = np.full(n, -1)
-    best_f = np.full(n, -np.inf)
-    for k in range(len(owner)):  # first maximum wins, like np.argmax
-        if scores[k, 2] > best_f[owner[k]]:
-            best_f[owner[k]] = scores[k, 2]
-            best[owner[k]] = k
-    return scores[best]

@@ -15,6 +15,7 @@ product, so 5 systems x 4 metrics x 11k articles x 1,000 resamples is fast.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 from typing import Iterator, Mapping, Sequence
 
@@ -43,6 +44,23 @@ def _block_rows(n: int, resamples: int) -> int:
 
 def resample_blocks(n: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
     """``resample_counts(n, resamples, seed)`` a block of rows at a time."""
+    if 0 < n * resamples <= MAX_COUNTS:
+        yield _one_block(n, resamples, seed)
+        return
+    yield from _draw_blocks(n, resamples, seed)
+
+
+@lru_cache(maxsize=1)
+def _one_block(n: int, resamples: int, seed: int) -> np.ndarray:
+    """All the counts when they fit in one block, drawn once: every system of a target
+    and the paired tests resample with the same seed, so they share the very same
+    counts (read-only here; the products are unchanged, only not drawn six times)."""
+    block = next(_draw_blocks(n, resamples, seed))
+    block.setflags(write=False)
+    return block
+
+
+def _draw_blocks(n: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
     rng = np.random.default_rng(seed)
     block = _block_rows(n, resamples)
     for start in range(0, resamples, block):

@@ -51,6 +51,17 @@ def device_description() -> str:
     return "cpu"
 
 
+def scoring_kernel() -> dict[str, str]:
+    """Which ROUGE path ran: the compiled kernel ("c") or pure Python (same numbers, so
+    this is recorded here and not in the signature), and why Python where it did."""
+    from bench.kernel import implementation, why_not
+
+    found = {"implementation": implementation()}
+    if found["implementation"] != "c":
+        found["reason"] = why_not()
+    return found
+
+
 def environment() -> dict[str, object]:
     return {
         "python": platform.python_version(),
@@ -58,4 +69,5 @@ def environment() -> dict[str, object]:
         "packages": package_versions(),
         "device": device_description(),
         "git_commit": git_commit(),
+        "scoring_kernel": scoring_kernel(),
     }

@@ -1,0 +1,77 @@
+"""The compiled path of the fast ROUGE scorer (bench.kernel's C), same numbers as
+rouge-score and as the pure-Python path (bench.metrics.rouge_python).
+
+Texts are scanned in C into word ids; each distinct word is normalized (stemmed)
+once per scorer by the tokenizer's own Python ``normalize``; every pair is then
+scored in C (the GIL released). Several cores: ``score_forked``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from bench.kernel import native
+from bench.kernel.vocabulary import make_vocabulary
+from bench.metrics import forked
+from bench.tokenizers.words import WordTokenizer
+
+
+class NativeRouge:
+    """Scores (prediction, reference) text pairs in C; see ``score``."""
+
+    implementation = "c"
+
+    def __init__(self, tokenizer: WordTokenizer) -> None:
+        self.tokenizer = tokenizer
+        self._kernel = native()
+        self._vocabulary = make_vocabulary(tokenizer)
+
+    def score(self, texts: list[str], pred_tid: np.ndarray, ref_tid: np.ndarray, orders: list[int],
+              want_l: bool, want_lsum: bool) -> np.ndarray:
+        """(pairs x types x 3) precision, recall, F1 of pairs (texts[pred_tid[k]],
+        texts[ref_tid[k]]); types are the rougeN ``orders``, then rougeL, then rougeLsum."""
+        corpus = self._vocabulary.encode(texts)
+        return self.score_corpus(corpus, pred_tid, ref_tid, orders, want_l, want_lsum)
+
+    def score_forked(self, preds: list[str], refs: list[str], prepare: Callable[[list[str]], list[str]],
+                     orders: list[int], want_l: bool, want_lsum: bool, workers: int) -> np.ndarray:
+        """Pairs (preds[k], refs[k]) over ``workers`` processes, split by reference.
+
+        Each process prepares and scans only its texts, stems only its share of the
+        new words, pools the stems with the others (bench.metrics.forked), stems
+        what no one else had, and scores its pairs. This process is worker 0 and
+        keeps what its vocabulary learned for later calls."""
+        out = forked.shared_array((len(preds), len(orders) + want_l + want_lsum, 3))
+
+        def work(exchange: forked.Exchange) -> None:
+            # Each worker takes the pairs whose reference hashes to it: a reference's
+            # pairs stay together, and no one has to hand the parts out first.
+            texts, pred_tid, ref_tid, chunk = self._kernel.index_texts(preds, refs, exchange.workers, exchange.index)
+            scanned = self._vocabulary.scan(prepare(texts))
+            mine = self._vocabulary.share(exchange.workers, exchange.index)
+            self._vocabulary.normalize_pending(exchange.share(mine))
+            corpus = self._vocabulary.corpus(scanned)
+            out[chunk] = self.score_corpus(corpus, pred_tid, ref_tid, orders, want_l, want_lsum)
+
+        forked.run(work, workers)
+        return out
+
+    def score_corpus(self, corpus, pred_tid: np.ndarray, ref_tid: np.ndarray, orders: list[int],
+                     want_l: bool, want_lsum: bool) -> np.ndarray:
+        """``score`` on texts already encoded into ``corpus``."""
+        pred_tid = np.ascontiguousarray(pred_tid, dtype=np.int32)
+        ref_tid = np.ascontiguousarray(ref_tid, dtype=np.int32)
+        out = np.empty((len(pred_tid), len(orders) + want_l + want_lsum, 3))
+        order = np.argsort(ref_tid, kind="stable").astype(np.int64)  # a reference's pairs side by side
+        self._kernel.score_pairs(corpus, pred_tid, ref_tid, order, 0, len(order), orders, want_l, want_lsum, out)
+        return out
+
+    def combine(self, flat: np.ndarray, counts: list[int], rule: str) -> np.ndarray:
+        """Several references per prediction (``counts[i]`` rows each): best F1 per type, or the mean."""
+        first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        out = np.empty((len(counts),) + flat.shape[1:])
+        self._kernel.combine(np.ascontiguousarray(flat), first, 0 if rule == "max" else 1, out)
+        return out
+
