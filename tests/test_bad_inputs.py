@@ -399,7 +399,7 @@ CASES: dict[str, Bad] = {
                                    "the run was started with a different seed"),
     "cli-resume-config-duplicate-key": Bad(
         lambda t: ["run", "--resume", str(_edit(unfinished_run(t), "config.yaml", lambda s: s + "seed: 7\n"))],
-        "config.yaml: line 52 key 'seed' appears twice"),
+        "key 'seed' appears twice in one mapping (first on line 2)"),
     "cli-resume-config-alias-bomb": Bad(
         lambda t: ["run", "--resume", str(_edit(unfinished_run(t), "config.yaml", lambda s: s + yaml_bomb()))],
         "config.yaml: line 1 with its aliases expanded"),
