@@ -35,7 +35,8 @@ def articles(n: int) -> list[Article]:
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     path = tmp_path / "articles.jsonl"
-    path.write_text("".join(json.dumps(a.__dict__) + "\n" for a in articles(5)), encoding="utf-8")
+    path.write_text("".join(json.dumps({"id": a.id, "headline": a.headline, "standfirst": a.standfirst,
+                                        "body": a.body}) + "\n" for a in articles(5)), encoding="utf-8")
     return path
 
 
