@@ -80,15 +80,28 @@ def test_plugins_are_listed_too(tmp_path: Path) -> None:
         "    def keys(self): return [ScoreKey('shouting', ('share',), rankable=True, primary_column='share')]\n"
         "    def signature(self): return [('shouting', '1')]\n"
         "    def score(self, items): return [{'shouting': {'share': 0.0}} for _ in items]\n", encoding="utf-8")
+    (tmp_path / "my_engine_plugin.py").write_text(
+        "from typing import Literal\n"
+        "from bench.api.engine import Engine, EngineSettings, register_engine\n"
+        "class PigeonSettings(EngineSettings):\n"
+        "    type: Literal['pigeon'] = 'pigeon'\n"
+        "@register_engine('pigeon')\n"
+        "class Pigeon(Engine):\n"
+        "    description = 'carries each batch by pigeon'\n"
+        "    Settings = PigeonSettings\n"
+        "    def generate(self, settings, seed, jobs): return iter(())\n", encoding="utf-8")
     tests = Path(__file__).resolve().parent
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tests), str(tmp_path)]),
-               BENCH_PLUGINS="bench_test_plugins,my_metric_plugin")
+               BENCH_PLUGINS="bench_test_plugins,my_metric_plugin,my_engine_plugin")
     out = listing(env)["out"]
     assert any(line.split()[0] == "test-slow" and "first body sentence, slowly" in line
                for line in section(out, "summarizers:"))
     metrics = section(out, "metrics")
     assert any(line.split()[0] == "shouting" and "share of upper-case letters" in line for line in metrics)
     assert "    shouting     shouting (share, may rank)" in metrics
+    engines = section(out, "engines")
+    assert any(line.split()[0] == "pigeon" and "carries each batch by pigeon" in line for line in engines)
+    assert {line.split()[0] for line in engines} >= {"local", "ray"}
 
 
 def test_a_broken_plugin_does_not_hide_the_others(monkeypatch: pytest.MonkeyPatch,

@@ -211,7 +211,7 @@ def test_the_packaged_minilm_default_equals_bert_score_on_real_headlines(shared_
     pytest.importorskip("bert_score")
     import json
 
-    from bench.metrics.bertscore_encoder import packaged_minilm_path
+    from bench.models.minilm import minilm_path
 
     rows = [json.loads(line) for _, line in zip(range(12), (shared_data / "bbc_2004_2005.jsonl").open())]
     cands, refs = [r["headline"] for r in rows], [[r["standfirst"]] for r in rows]
@@ -220,7 +220,7 @@ def test_the_packaged_minilm_default_equals_bert_score_on_real_headlines(shared_
     import bert_score
 
     P, R, F = bert_score.score(
-        cands, refs, model_type=str(packaged_minilm_path()), num_layers=6, idf=True, batch_size=1, nthreads=0, device="cpu"
+        cands, refs, model_type=str(minilm_path("the test")), num_layers=6, idf=True, batch_size=1, nthreads=0, device="cpu"
     )
     for row, p, r, f in zip(got, P, R, F):
         assert (row["bertscore"]["p"], row["bertscore"]["r"], row["bertscore"]["f"]) == pytest.approx(

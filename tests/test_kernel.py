@@ -373,7 +373,7 @@ def test_resample_counts_are_drawn_once_and_are_the_very_same_counts() -> None:
     assert significance._one_block.cache_info().hits >= 1
     with pytest.raises(ValueError):
         significance._one_block(500, 200, 7)[0, 0] = 5.0  # shared: read-only
-    assert np.array_equal(significance.resample_counts(500, 200, 7), fresh)
+    assert np.array_equal(np.concatenate(list(significance.resample_blocks(500, 200, 7))), fresh)
 
 
 def _greedy_oracle(tokens: list[list[str]], references: list[list[str]], rule: str, limit: int) -> list[int]:

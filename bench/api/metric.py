@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Protocol, Se
 
 from pydantic import BaseModel, ConfigDict
 
-from bench.api.registry import entry_point_values, load_entry_point, load_env_plugins, missing_hint
-from bench.errors import UnknownNameError
+from bench.api.registry import Registry
 
 if TYPE_CHECKING:
     import numpy as np
@@ -227,38 +226,21 @@ class ComparativeMetric(_Described):
 
 
 M = TypeVar("M", bound=type[_Described])
-_registered: dict[str, type[_Described]] = {}
+REGISTRY: Registry[type[_Described]] = Registry(ENTRY_POINT_GROUP, (Metric, ComparativeMetric), "metric", "metrics",
+                                                stamp_name=True)
+_registered = REGISTRY.registered  # the same dict: tests register into it
 
 
 def register_metric(name: str) -> Callable[[M], M]:
     """Class decorator: make a metric available under ``name`` in this process."""
-
-    def decorate(cls: M) -> M:
-        cls.name = name
-        _registered[name] = cls
-        return cls
-
-    return decorate
+    return REGISTRY.register(name)  # type: ignore[return-value]
 
 
 def metric_types() -> dict[str, str]:
     """Every registered metric name, mapped to where it comes from (not imported)."""
-    load_env_plugins()
-    found = entry_point_values(ENTRY_POINT_GROUP)
-    found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
-    return dict(sorted(found.items()))
+    return REGISTRY.names()
 
 
 def get_metric_class(name: str) -> type[_Described]:
     """Look a metric up by name; only the one asked for is imported."""
-    load_env_plugins()
-    if name in _registered:
-        return _registered[name]
-    cls = load_entry_point(ENTRY_POINT_GROUP, name)
-    if cls is not None:
-        if not (isinstance(cls, type) and issubclass(cls, (Metric, ComparativeMetric))):
-            raise TypeError(f"entry point {entry_point_values(ENTRY_POINT_GROUP)[name]} for metric {name!r} is not a Metric subclass")
-        cls.name = name
-        return cls
-    known = ", ".join(metric_types()) or "none"
-    raise UnknownNameError(f"unknown metric {name!r}; registered metrics: {known}{missing_hint(ENTRY_POINT_GROUP)}")
+    return REGISTRY.get(name)

@@ -20,9 +20,9 @@ import os
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Generic, TypeVar
 
-from bench.errors import ConfigError
+from bench.errors import ConfigError, UnknownNameError
 
 DISTRIBUTION = "headline-bench"
 PLUGINS_ENV = "BENCH_PLUGINS"
@@ -110,3 +110,83 @@ def missing_hint(group: str) -> str:
     if source_pyproject() is not None and checkout_entry_points(group) is None:
         return f"; if it is a built-in added since the last install, {REINSTALL_HINT}"
     return ""
+
+
+T = TypeVar("T", bound=type)
+
+
+class Registry(Generic[T]):
+    """One kind of plug-in (summarizers, metrics, engines, ...): an entry-point
+    ``group``, the ``base`` class its members subclass, and the ``noun`` errors
+    use (``"summarizer type"``). Members register through the group's entry
+    points or in-process with ``@registry.register(name)``; a lookup imports
+    only the member asked for.
+
+    ``base`` may be ``"module:Class"`` so that a registry can be declared where
+    importing the base class would be too heavy. ``stamp_name`` sets
+    ``cls.name`` to the registered name; it is off where ``name`` means
+    something else (a summarizer's ``name`` is the config entry's name).
+    """
+
+    def __init__(self, group: str, base: type | tuple[type, ...] | str, noun: str, plural: str, *, stamp_name: bool = False) -> None:
+        self.group = group
+        self._base = base
+        self.noun = noun
+        self.plural = plural
+        self.stamp_name = stamp_name
+        self.registered: dict[str, T] = {}
+
+    @property
+    def base(self) -> type | tuple[type, ...]:
+        if isinstance(self._base, str):
+            module, _, attribute = self._base.partition(":")
+            self._base = getattr(importlib.import_module(module), attribute)
+        return self._base
+
+    def register(self, name: str) -> Callable[[T], T]:
+        """Class decorator: make a class available under ``name`` in this process."""
+
+        def decorate(cls: T) -> T:
+            if self.stamp_name:
+                cls.name = name  # type: ignore[attr-defined]
+            self.registered[name] = cls
+            return cls
+
+        return decorate
+
+    def names(self) -> dict[str, str]:
+        """Every registered name, mapped to where it comes from (nothing imported)."""
+        load_env_plugins()
+        found = entry_point_values(self.group)
+        found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in self.registered.items()})
+        return dict(sorted(found.items()))
+
+    def unknown(self, name: str) -> UnknownNameError:
+        """The one-line error for a name nothing is registered under."""
+        known = ", ".join(self.names()) or "none"
+        return UnknownNameError(
+            f"unknown {self.noun} {name!r}; registered {self.plural}: {known}{missing_hint(self.group)}"
+        )
+
+    def check(self, name: str) -> str:
+        """``name`` if something is registered under it (nothing imported); else UnknownNameError."""
+        if name not in self.names():
+            raise self.unknown(name)
+        return name
+
+    def get(self, name: str) -> T:
+        """The class registered as ``name``; UnknownNameError when there is none,
+        TypeError when its entry point is not a ``base`` subclass (a broken plugin)."""
+        load_env_plugins()
+        cls = self.registered.get(name)
+        if cls is None:
+            cls = load_entry_point(self.group, name)
+            if cls is None:
+                raise self.unknown(name)
+            if not (isinstance(cls, type) and issubclass(cls, self.base)):
+                bases = self.base if isinstance(self.base, tuple) else (self.base,)
+                raise TypeError(f"entry point {entry_point_values(self.group)[name]} for {self.noun} {name!r} "
+                                f"is not a {' or '.join(b.__name__ for b in bases)} subclass")
+            if self.stamp_name:
+                cls.name = name
+        return cls  # type: ignore[return-value]

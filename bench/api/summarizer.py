@@ -21,8 +21,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from bench.api.article import Article, Source
 from bench.api.per_target import spell_out_per_target
-from bench.api.registry import PLUGINS_ENV, entry_point_values, load_entry_point, load_env_plugins, missing_hint
-from bench.errors import UnknownNameError
+from bench.api.registry import PLUGINS_ENV, Registry, load_env_plugins
 
 ENTRY_POINT_GROUP = "bench.summarizers"
 __all__ = ["PLUGINS_ENV", "Summarizer", "SummarizerSettings", "get_summarizer_class", "load_env_plugins",
@@ -114,39 +113,21 @@ class Summarizer(ABC):
 
 
 S = TypeVar("S", bound=type[Summarizer])
-_registered: dict[str, type[Summarizer]] = {}
+# Not stamp_name: a summarizer's ``name`` is its config entry's name.
+REGISTRY: Registry[type[Summarizer]] = Registry(ENTRY_POINT_GROUP, Summarizer, "summarizer type", "types")
+_registered = REGISTRY.registered  # the same dict: tests register into it
 
 
 def register_summarizer(type_name: str) -> Callable[[S], S]:
     """Class decorator: make a summarizer available under ``type_name`` in this process."""
-
-    def decorate(cls: S) -> S:
-        _registered[type_name] = cls
-        return cls
-
-    return decorate
+    return REGISTRY.register(type_name)  # type: ignore[return-value]
 
 
 def summarizer_types() -> dict[str, str]:
     """Every registered type name, mapped to where it comes from (not imported)."""
-    load_env_plugins()
-    found = entry_point_values(ENTRY_POINT_GROUP)
-    found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
-    return dict(sorted(found.items()))
+    return REGISTRY.names()
 
 
 def get_summarizer_class(type_name: str) -> type[Summarizer]:
     """Look a summarizer type up by name; only the one asked for is imported."""
-    load_env_plugins()
-    if type_name in _registered:
-        return _registered[type_name]
-    cls = load_entry_point(ENTRY_POINT_GROUP, type_name)
-    if cls is not None:
-        if not (isinstance(cls, type) and issubclass(cls, Summarizer)):
-            where = entry_point_values(ENTRY_POINT_GROUP)[type_name]
-            raise TypeError(f"entry point {where} for {type_name!r} is not a Summarizer subclass")
-        return cls
-    known = ", ".join(summarizer_types()) or "none"
-    raise UnknownNameError(
-        f"unknown summarizer type {type_name!r}; registered types: {known}{missing_hint(ENTRY_POINT_GROUP)}"
-    )
+    return REGISTRY.get(type_name)

@@ -16,8 +16,6 @@ from typing import Any, Callable
 
 # Libraries quick enough to import for a listing (tens of milliseconds).
 CHEAP_LIBRARIES = frozenset({"numpy", "pydantic", "pydantic_core", "typing_extensions", "yaml", "regex"})
-# Until the engine package registers these through entry points (group bench.engines), the built-in ones:
-BUILTIN_ENGINES = {"local": "bench.engines.local:LocalEngine", "ray": "bench.engines.ray_engine:RayEngine"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -30,6 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from bench.api.engine import engine_types, get_engine_class
     from bench.api.registry import entry_point_values
     from bench.data.formats import format_types
     from bench.api.summarizer import get_summarizer_class, summarizer_types
@@ -46,7 +45,7 @@ def main(args: argparse.Namespace) -> int:
     print("tokenizers (scoring.tokenizer):")
     _print_section(tokenizer_types(), get_tokenizer_class if full else None)
     print("engines (engine.type):")
-    _print_section(entry_point_values("bench.engines") or BUILTIN_ENGINES, None, module_first=True)
+    _print_section(engine_types(), get_engine_class if full else None, module_first=True)
     return 0
 
 
@@ -129,12 +128,6 @@ def _print_metrics(full: bool) -> None:
         print(_line(name, origin, loaded))
         for key_line in _keys(loaded):
             print(key_line)
-    if "rouge" not in types:  # ROUGE is built into scoring until it registers as a metric
-        from bench.config import ROUGE_TYPES
-
-        print(f"  {'rouge':<14} ROUGE, built into scoring (scoring.rouge lists the types)")
-        for rouge_type in ROUGE_TYPES:
-            print(f"    {rouge_type:<12} precision, recall, F1 (p/r/f)")
 
 
 def _cheap(origin: str) -> bool:

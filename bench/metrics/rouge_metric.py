@@ -13,9 +13,9 @@ from typing import Annotated, Literal, Sequence
 from pydantic import AfterValidator, Field, field_validator
 
 from bench.api.metric import ArrayScorer, ItemScores, Metric, MetricSettings, ScoreArrays, ScoreItem, ScoreKey, Scorer, items_to_arrays
-from bench.api.registry import missing_hint
-from bench.metrics.rouge_backends import ENTRY_POINT_GROUP as BACKENDS
-from bench.metrics.rouge_backends import backend_names, get_backend
+from bench.errors import UnknownNameError
+from bench.metrics.rouge_backends import REGISTRY as BACKENDS
+from bench.metrics.rouge_backends import get_backend
 from bench.metrics.rouge_types import DEFAULT_TYPES, check_rouge_types, describe, label, ngram_order
 
 CHUNK = 20_000  # pairs per call to a backend without columnar output: bounds the per-pair dicts held at once
@@ -46,18 +46,20 @@ class RougeSettings(MetricSettings):
     @field_validator("tokenizer")
     @classmethod
     def _registered_tokenizer(cls, value: str) -> str:
-        from bench.tokenizers.registry import check_tokenizer_name
+        from bench.tokenizers.registry import REGISTRY as TOKENIZERS
 
-        return check_tokenizer_name(value)
+        try:
+            return TOKENIZERS.check(value)
+        except UnknownNameError as err:
+            raise ValueError(str(err)) from None
 
     @field_validator("backend")
     @classmethod
     def _backend(cls, value: str) -> str:
-        known = backend_names()
-        if value not in known:
-            raise ValueError(f"unknown ROUGE backend {value!r}; registered: {', '.join(known)}"
-                             f"{missing_hint(BACKENDS)}")
-        return value
+        try:
+            return BACKENDS.check(value)
+        except UnknownNameError as err:
+            raise ValueError(str(err)) from None
 
 
 class RougeMetric(Metric):

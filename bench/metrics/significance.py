@@ -43,7 +43,8 @@ def _block_rows(n: int, resamples: int) -> int:
 
 
 def resample_blocks(n: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
-    """``resample_counts(n, resamples, seed)`` a block of rows at a time."""
+    """How often each of ``n`` articles is drawn in each of ``resamples`` seeded
+    bootstrap samples: a (rows, n) count matrix per block of rows."""
     if 0 < n * resamples <= MAX_COUNTS:
         yield _one_block(n, resamples, seed)
         return
@@ -70,14 +71,8 @@ def _draw_blocks(n: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
         yield np.bincount((draws + offsets).ravel(), minlength=rows * n).reshape(rows, n).astype(np.float64)
 
 
-def resample_counts(n: int, resamples: int, seed: int) -> np.ndarray:
-    """How often each of ``n`` articles is drawn in each of ``resamples`` bootstrap samples."""
-    blocks = list(resample_blocks(n, resamples, seed))
-    return np.concatenate(blocks) if blocks else np.zeros((0, n))
-
-
 def resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> np.ndarray:
-    """``resample_counts(len(matrix), resamples, seed) @ matrix``, a block at a time."""
+    """The bootstrap count matrix of ``resample_blocks`` times ``matrix``, a block at a time."""
     return _stacked([block @ matrix for block in resample_blocks(matrix.shape[0], resamples, seed)], matrix)
 
 

