@@ -15,15 +15,22 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from bench.api.article import TARGETS
+from bench.api.strict_values import refuse_switches_as_numbers
 from bench.api.engine import EngineSettings, broken_engines, engine_config_adapter, engine_settings_by_type
 from bench.errors import ConfigError, UnknownNameError, UserError
+from bench.strict_yaml import YamlProblem, dump_yaml, parse_yaml, read_yaml_file
 # The scoring section belongs to the metrics layer (which never imports this module).
 from bench.metrics.rouge_types import DEFAULT_TYPES as ROUGE_TYPES  # noqa: F401 (re-exported)
 from bench.metrics.settings import DEFAULT_BUDGETS, LengthBudget, ScoringConfig  # noqa: F401 (re-exported)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown keys are errors, a switch is never a number (``seed: true`` is
+    not seed 1, see ``bench.api.strict_values``), and NaN and infinity are never
+    a setting, so a config cannot parse into something it does not say."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
 
 class DatasetConfig(Strict):
@@ -44,7 +51,7 @@ class DatasetConfig(Strict):
     # one reference or a list of them: {standfirst: [summary_1, summary_2]}.
     fields: dict[str, str | list[str]] = Field(default_factory=dict)
     limit: int | None = Field(default=None, ge=1)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
     on_empty: Literal["error", "skip"] = "error"
     # lines: a reference's line breaks end its sentences (CNN/DailyMail highlights, one a line);
     # split: a reference is running text and its line breaks are wrapping (joined with spaces).
@@ -154,8 +161,8 @@ class CacheConfig(Strict):
 
 
 class RunConfig(Strict):
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    seed: int = 1234
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=100)
+    seed: int = Field(default=1234, ge=0, le=2**32 - 1)
     dataset: DatasetConfig
     targets: list[Literal["headline", "standfirst"]] = Field(default_factory=lambda: list(TARGETS))
     summarizers: list[dict[str, Any]] = Field(min_length=1)
@@ -174,6 +181,9 @@ class RunConfig(Strict):
             if not isinstance(entry, dict) or "type" not in entry or "name" not in entry:
                 raise _at(f"summarizers.{i}", "each summarizer needs a 'name' and a 'type'")
             name = entry["name"]
+            problem = _bad_summarizer_name(name)
+            if problem:
+                raise _at(f"summarizers.{i}.name", problem)
             if name in seen:
                 raise _at(f"summarizers.{name}", "this name is used twice; summarizer names must be unique")
             seen.add(name)
@@ -202,6 +212,20 @@ class RunConfig(Strict):
         return value
 
 
+def _bad_summarizer_name(name: Any) -> str | None:
+    """Why ``name`` cannot name a summarizer (it heads tables, pages and --set
+    paths), or None. Any printable text of 1-100 characters will do."""
+    if not isinstance(name, str):
+        return f"a name is text, not {type(name).__name__} {name!r}; quote it"
+    if not name.strip():
+        return "the name is empty; give each summarizer a name"
+    if len(name) > 100:
+        return f"the name is {len(name)} characters long; use at most 100"
+    if name != name.strip() or not name.isprintable():
+        return f"the name {name!r} holds a line break, a control character or spaces at an end; use plain text"
+    return None
+
+
 def _at(where: str, message: str) -> PydanticCustomError:
     """An error that names its own place, such as ``summarizers.lead-1.sentences``:
     a summarizer is addressed by name (as in ``--set``), not by list index."""
@@ -213,11 +237,19 @@ def _describe(err: ValidationError) -> tuple[str, str]:
     first = err.errors()[0]
     if first["type"] == "located":
         return first["ctx"]["where"], first["ctx"]["message"]
-    where = ".".join(str(p) for p in first["loc"] if p != "[key]")  # "[key]": the key itself is wrong
+    # "[key]": the key itself is wrong; "int", "literal['auto']": which member of a union pydantic tried
+    where = ".".join(str(p) for p in first["loc"] if p != "[key]" and not _union_member(p))
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key; remove it or check its spelling"
+    elif first["type"].endswith(("_type", "_parsing")) and not isinstance(first.get("input"), (dict, list)):
+        shown = repr(first.get("input"))
+        message = message.split(", unable to")[0] + f", not {shown if len(shown) <= 40 else shown[:37] + '...'}"
     return where, message
+
+
+def _union_member(part: object) -> bool:
+    return isinstance(part, str) and (part in ("int", "float", "str", "bool", "none") or "[" in part)
 
 
 def _first_error(err: ValidationError) -> str:
@@ -256,16 +288,7 @@ def load_task_config(task: str, path: str | Path | None = None, overrides: list[
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """A config file's YAML mapping, unvalidated; one line when it cannot be read."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found; check the path") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read config ({err}); check the file") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where} invalid YAML ({getattr(err, 'problem', err)}); fix the syntax") from None
+    raw = read_yaml_file(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a config must be a YAML mapping with name, dataset and summarizers")
     return raw
@@ -299,9 +322,10 @@ def apply_override(raw: dict[str, Any], item: str) -> None:
         raise ConfigError(f"--set {item!r}: expected key=value, e.g. --set dataset.limit=50")
     key, _, text = item.partition("=")
     try:
-        value = yaml.safe_load(text) if text else ""
-    except yaml.YAMLError:
-        raise ConfigError(f"--set {item!r}: the value is not valid YAML; quote it") from None
+        value = parse_yaml(text) if text else ""
+    except yaml.YAMLError as err:
+        problem = err.message if isinstance(err, YamlProblem) else "the value is not valid YAML; quote it"
+        raise ConfigError(f"--set {item!r}: {problem}") from None
     parts = [p for p in key.strip().split(".")]
     if not all(parts):
         raise ConfigError(f"--set {item!r}: empty key segment; use dotted keys like scoring.bootstrap")
@@ -335,4 +359,4 @@ def _list_index(node: list[Any], part: str, item: str) -> int:
 
 
 def dump_config(config: RunConfig) -> str:
-    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    return dump_yaml(config.model_dump(mode="json"))

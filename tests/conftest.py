@@ -1,4 +1,5 @@
-"""Shared fixtures. Tests never reach the network; real data comes from ../shared/data."""
+"""Shared fixtures. Tests never reach the network; real data comes from ../shared/data,
+made-up articles for tests that do not need real ones from tests/news_fixture.py."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "bbc_2004_2005.jsonl").is_file():
         pytest.skip(f"real news data not found at {SHARED_DATA} (it lives beside the checkout, never in it)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def news_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """400 made-up news articles as JSONL (tests/news_fixture.py), for tests
+    that need a realistic dataset but not the real one."""
+    from news_fixture import write_news_jsonl
+
+    return write_news_jsonl(tmp_path_factory.mktemp("news") / "news.jsonl", 400)
 
 
 @pytest.fixture(scope="session")

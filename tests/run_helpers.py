@@ -1,5 +1,5 @@
 """Helpers shared by the run-robustness tests (cache, resume, determinism,
-faults, bad inputs): small real datasets, configs, and `bench` processes."""
+faults, bad inputs): small made-up datasets, configs, and `bench` processes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ VOLATILE = ("created", "timings", "environment", "cache")
 
 
 def bbc_articles(shared_data: Path, n: int, start: int = 0) -> list[dict[str, Any]]:
+    """Real BBC articles, for the tests that need real text (``shared_data`` fixture)."""
     rows = []
     with (shared_data / "bbc_2004_2005.jsonl").open(encoding="utf-8") as handle:
         for i, line in enumerate(handle):
@@ -27,6 +28,13 @@ def bbc_articles(shared_data: Path, n: int, start: int = 0) -> list[dict[str, An
             if i >= start:
                 rows.append(json.loads(line))
     return rows
+
+
+def news_articles(n: int, start: int = 0) -> list[dict[str, Any]]:
+    """Made-up news articles (tests/news_fixture.py): no ../shared/data needed."""
+    from news_fixture import articles
+
+    return articles(n, start)
 
 
 def write_seeds(folder: Path, articles: list[dict[str, Any]]) -> Path:

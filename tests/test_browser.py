@@ -130,10 +130,10 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def page(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def page(news_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A leaderboard page from real runs, with an XSS payload planted in one prediction."""
     out = tmp_path_factory.mktemp("browser")
-    run = make_run(shared_data, out, "xss", [
+    run = make_run(news_jsonl, out, "xss", [
         {"name": "lead-1", "type": "lead", "sentences": 1},
         {"name": "lead-2", "type": "lead", "sentences": 2},
         {"name": "lead-words", "type": "lead-words", "max_words": {"headline": 8, "standfirst": 25}},

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 import pytest
-from run_helpers import bbc_articles, plugin_env, run_dirs, write_config, write_seeds
+from run_helpers import news_articles, plugin_env, run_dirs, write_config, write_seeds
 
 from bench.api import Article, Source, Summarizer, SummarizerSettings, register_summarizer
 from bench.api.summarizer import get_summarizer_class
@@ -45,8 +45,8 @@ class CountingSummarizer(Summarizer):
 
 
 @pytest.fixture
-def data(tmp_path: Path, shared_data: Path) -> Path:
-    return write_seeds(tmp_path / "seeds", bbc_articles(shared_data, 8))
+def data(tmp_path: Path) -> Path:
+    return write_seeds(tmp_path / "seeds", news_articles(8))
 
 
 def _run(config_path: Path, output: Path, overrides: list[str] | None = None, **options):  # type: ignore[no-untyped-def]

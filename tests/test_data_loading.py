@@ -25,9 +25,9 @@ def load(source: Path | str, targets: list[str] = TARGETS, run_seed: int = 1234,
 
 
 @pytest.fixture(scope="module")
-def bbc_rows(shared_data) -> list[dict]:
-    """The first 30 real BBC articles (id, headline, standfirst, body, source)."""
-    with (shared_data / "bbc_2004_2005.jsonl").open(encoding="utf-8") as handle:
+def bbc_rows(news_jsonl: Path) -> list[dict]:
+    """30 made-up news articles (id, headline, standfirst, body; tests/news_fixture.py)."""
+    with news_jsonl.open(encoding="utf-8") as handle:
         return [json.loads(next(handle)) for _ in range(30)]
 
 

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy
 import pytest
-from run_helpers import bbc_articles, run_dirs, stable_results, write_config, write_seeds
+from run_helpers import news_articles, run_dirs, stable_results, write_config, write_seeds
 
 from bench.api import Source, Summarizer, register_summarizer
 from bench.cli import main as cli_main
@@ -44,8 +44,8 @@ class GlobalRngSummarizer(Summarizer):
 
 
 @pytest.fixture
-def config(tmp_path: Path, shared_data: Path) -> Path:
-    seeds = write_seeds(tmp_path / "seeds", bbc_articles(shared_data, 12, start=500))
+def config(tmp_path: Path) -> Path:
+    seeds = write_seeds(tmp_path / "seeds", news_articles(12, start=100))
     return write_config(tmp_path / "c.yaml", seeds, SUMMARIZERS, batch_size=5, scoring={"bootstrap": 300})
 
 

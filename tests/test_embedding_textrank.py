@@ -59,8 +59,8 @@ def test_mmr_select_orders_by_gain():
     assert mmr_select(to_centroid, sims, 2, 1.0) == [0, 1]
 
 
-def test_real_articles_give_body_sentences(embedding, shared_data):
-    rows = [json.loads(line) for line in (shared_data / "xsum_test_subset.jsonl").open()][:8]
+def test_news_articles_give_body_sentences(embedding, news_jsonl):
+    rows = [json.loads(line) for line in news_jsonl.open()][:8]
     articles = [Source(r["id"], r["body"]) for r in rows]
     heads = embedding.summarize(articles, "headline")
     decks = embedding.summarize(articles, "standfirst")
@@ -91,8 +91,8 @@ def test_textrank_graph_pieces():
     assert sum(scores) == pytest.approx(1.0)
 
 
-def test_textrank_on_real_articles_is_a_body_sentence(shared_data):
-    rows = [json.loads(line) for line in (shared_data / "bbc_2004_2005.jsonl").open()][:20]
+def test_textrank_on_news_articles_is_a_body_sentence(news_jsonl):
+    rows = [json.loads(line) for line in news_jsonl.open()][:20]
     textrank = build_summarizer({"name": "tr", "type": "textrank"}, seed=0)
     outputs = textrank.summarize([Source(r["id"], r["body"]) for r in rows], "headline")
     assert all(out in split_sentences(r["body"]) for r, out in zip(rows, outputs))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import bench_test_plugins  # noqa: F401  (registers test-slow)
 import pytest
-from run_helpers import bbc_articles, run_dirs, stable_results, write_config, write_seeds
+from run_helpers import news_articles, run_dirs, stable_results, write_config, write_seeds
 
 from bench.cli import main as cli_main
 from bench.runs import directory as directory_module
@@ -20,8 +20,8 @@ N = 9
 
 
 @pytest.fixture
-def seeds(tmp_path: Path, shared_data: Path) -> Path:
-    return write_seeds(tmp_path / "seeds", bbc_articles(shared_data, N, start=40))
+def seeds(tmp_path: Path) -> Path:
+    return write_seeds(tmp_path / "seeds", news_articles(N, start=40))
 
 
 def ids(seeds: Path) -> list[str]:

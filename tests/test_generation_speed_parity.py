@@ -19,8 +19,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def articles(shared_data: Path) -> list[Source]:
-    rows = [json.loads(line) for line in (shared_data / "xsum_test_subset.jsonl").open()][:8]
+def articles(news_jsonl: Path) -> list[Source]:
+    rows = [json.loads(line) for line in news_jsonl.open()][:8]
     # Mixed lengths, so batches need padding and sorting changes the order.
     return [Source(r["id"], r["body"] if i % 2 else r["body"][:300]) for i, r in enumerate(rows)]
 
@@ -44,10 +44,10 @@ def test_batched_equals_unbatched_under_greedy(kind, articles, tmp_path):
         assert batched.summarize(articles, "headline") == expected
 
 
-def test_benchmark_reports_parity_and_speed(shared_data):
+def test_benchmark_reports_parity_and_speed(news_jsonl):
     done = subprocess.run(
         [sys.executable, str(PROJECT / "benchmarks" / "generation.py"), "--articles", "4", "--max-new-tokens", "6",
-         "--run-batch", "4", "--repeats", "1", "--data", str(shared_data / "xsum_test_subset.jsonl")],
+         "--run-batch", "4", "--repeats", "1", "--data", str(news_jsonl)],
         capture_output=True, text=True, timeout=300, check=True,
     )
     result = json.loads(done.stdout)

@@ -102,8 +102,8 @@ def test_stop_strings(tiny_chat_path):
         assert cut == full.split(stop)[0].strip()
 
 
-def test_long_inputs_keep_the_template_and_fit(tiny_chat_path, shared_data):
-    rows = [json.loads(line) for line in (shared_data / "xsum_test_subset.jsonl").open()][:3]
+def test_long_inputs_keep_the_template_and_fit(tiny_chat_path, news_jsonl):
+    rows = [json.loads(line) for line in news_jsonl.open()][:3]
     summarizer = make(tiny_chat_path, max_input_tokens=120)
     seen = capture(summarizer)
     summarizer.summarize(sources([r["body"] for r in rows]), "headline")
@@ -112,15 +112,15 @@ def test_long_inputs_keep_the_template_and_fit(tiny_chat_path, shared_data):
         assert summarizer.loaded.tokenizer.decode(ids, skip_special_tokens=True).endswith("<|assistant|>\n")
 
 
-def test_default_budget_leaves_room_to_answer(tiny_causal_path, shared_data):
-    rows = [json.loads(line) for line in (shared_data / "xsum_test_subset.jsonl").open()][:2]
+def test_default_budget_leaves_room_to_answer(tiny_causal_path, news_jsonl):
+    rows = [json.loads(line) for line in news_jsonl.open()][:2]
     summarizer = make(tiny_causal_path, generation={"max_new_tokens": 100})
     seen = capture(summarizer)
     summarizer.summarize(sources([r["body"] for r in rows]), "headline")
     assert seen[0]["input_ids"].shape[1] <= 512 - 100
 
 
-def test_a_budget_smaller_than_the_prompt_is_one_line(tiny_chat_path, shared_data):
-    row = json.loads((shared_data / "xsum_test_subset.jsonl").open().readline())
+def test_a_budget_smaller_than_the_prompt_is_one_line(tiny_chat_path, news_jsonl):
+    row = json.loads(news_jsonl.open().readline())
     with pytest.raises(ModelError, match="prompt alone takes"):
         make(tiny_chat_path, max_input_tokens=20).summarize(sources([row["body"]]), "headline")

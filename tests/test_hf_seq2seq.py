@@ -87,8 +87,8 @@ def test_templates_may_name_only_the_body(prompt, message):
     assert message in str(info.value) and "\n" not in str(info.value)
 
 
-def test_long_inputs_are_cut_to_the_budget_and_counted(tiny_seq2seq_path, shared_data):
-    rows = [json.loads(line) for line in (shared_data / "xsum_test_subset.jsonl").open()][:4]
+def test_long_inputs_are_cut_to_the_budget_and_counted(tiny_seq2seq_path, news_jsonl):
+    rows = [json.loads(line) for line in news_jsonl.open()][:4]
     articles = sources([r["body"] for r in rows] + [BODIES[0]])
     summarizer = make(tiny_seq2seq_path, max_input_tokens=48, prompts="{body}\nTL;DR:")
     seen = capture_inputs(summarizer)
@@ -101,8 +101,8 @@ def test_long_inputs_are_cut_to_the_budget_and_counted(tiny_seq2seq_path, shared
     assert all(text.endswith("TL;DR:") for text in decoded)
 
 
-def test_default_limit_is_the_models(tiny_seq2seq_path, shared_data):
-    rows = [json.loads(line) for line in (shared_data / "xsum_test_subset.jsonl").open()][:3]
+def test_default_limit_is_the_models(tiny_seq2seq_path, news_jsonl):
+    rows = [json.loads(line) for line in news_jsonl.open()][:3]
     summarizer = make(tiny_seq2seq_path)
     seen = capture_inputs(summarizer)
     summarizer.summarize(sources([r["body"] for r in rows]), "standfirst")

@@ -28,11 +28,11 @@ SUMMARIZERS = [
 ]
 
 
-def write_config(folder: Path, shared_data: Path, judge: dict[str, Any] | None, name: str = "judged") -> Path:
+def write_config(folder: Path, data: Path, judge: dict[str, Any] | None, name: str = "judged") -> Path:
     scoring: dict[str, Any] = {"bootstrap": 100}
     if judge is not None:
         scoring["metrics"] = {"judge": judge}
-    config = {"name": name, "seed": 7, "dataset": {"source": str(shared_data / "wikinews_en.jsonl"), "limit": 10},
+    config = {"name": name, "seed": 7, "dataset": {"source": str(data), "limit": 10},
               "summarizers": SUMMARIZERS, "scoring": scoring}
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -68,20 +68,20 @@ def expected_win_rates(run_dir: Path, target: str) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def judged(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def judged(news_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("judged")
     runs = folder / "runs"
     with serving(shorter) as server:
         judge = {"base_url": server.base_url, "model": MODEL, "bootstrap": 200, "backoff_s": 0.01,
                  "prices": {"prompt": 1.0, "completion": 2.0}}
-        config = write_config(folder, shared_data, judge)
+        config = write_config(folder, news_jsonl, judge)
         assert cli_main(["run", str(config), "--output", str(runs), "--quiet"]) == 0
         asked = len(server.requests)
         assert cli_main(["run", str(config), "--output", str(runs), "--quiet", "--fresh"]) == 0
         asked_again = len(server.requests) - asked
         assert cli_main(["run", str(config), "--output", str(runs), "--quiet", "--fresh", "--no-cache"]) == 0
         asked_without_cache = len(server.requests) - asked - asked_again
-    plain = write_config(folder, shared_data, None, name="plain")
+    plain = write_config(folder, news_jsonl, None, name="plain")
     assert cli_main(["run", str(plain), "--output", str(folder / "plain"), "--quiet"]) == 0
     board = folder / "board" / "leaderboard.json"
     first_run = results_of(runs)[0][0]

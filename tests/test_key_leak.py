@@ -70,9 +70,9 @@ def test_every_echoed_form_of_the_key_is_blanked(form: str) -> None:
     assert text.startswith("Mayor opens bridge ") and text.endswith(" after repairs")
 
 
-def test_text_without_the_key_is_left_exactly_as_it_was(shared_data: Path) -> None:
+def test_text_without_the_key_is_left_exactly_as_it_was(news_jsonl: Path) -> None:
     redact = KeyRedactor(KEY)
-    rows = (shared_data / "wikinews_en.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = news_jsonl.read_text(encoding="utf-8").splitlines()
     for row in rows:
         body = json.loads(row)["body"]
         assert redact(body) == body
@@ -136,11 +136,11 @@ def write_config(folder: Path, name: str, rows: list[dict[str, str]], base_url: 
 
 
 def test_bench_run_with_an_echoing_server_writes_the_key_nowhere(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+    news_jsonl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv(KEY_ENV, KEY)
-    rows = [json.loads(line) for line in (shared_data / "wikinews_en.jsonl").read_text(encoding="utf-8").splitlines()[:12]]
+    rows = [json.loads(line) for line in news_jsonl.read_text(encoding="utf-8").splitlines()[:12]]
     with serving(echoing) as server:
         # First a server error that echoes the key: the run stops with one line.
         failing = [dict(r) for r in rows]

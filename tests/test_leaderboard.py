@@ -21,11 +21,11 @@ from bench.runs.directory import read_jsonl
 N_ARTICLES = 150
 
 
-def make_run(shared_data: Path, out: Path, name: str, summarizers: list[dict], **scoring) -> Path:
-    """A real run of baselines on a seeded sample of BBC articles, through the CLI."""
+def make_run(data: Path, out: Path, name: str, summarizers: list[dict], **scoring) -> Path:
+    """A real run of baselines on a seeded sample of the articles in ``data``, through the CLI."""
     config = {
         "name": name, "seed": 1234,
-        "dataset": {"source": str(shared_data / "bbc_2004_2005.jsonl"), "limit": N_ARTICLES},
+        "dataset": {"source": str(data), "limit": N_ARTICLES},
         "targets": ["headline", "standfirst"],
         "summarizers": summarizers,
         "scoring": {"bootstrap": 200, **scoring},
@@ -38,21 +38,21 @@ def make_run(shared_data: Path, out: Path, name: str, summarizers: list[dict], *
 
 
 @pytest.fixture(scope="module")
-def runs(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def runs(news_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("lb-runs")
     return {
-        "main": make_run(shared_data, out, "main", [
+        "main": make_run(news_jsonl, out, "main", [
             {"name": "lead-1", "type": "lead", "sentences": 1},
             {"name": "lead-2", "type": "lead", "sentences": 2},
             {"name": "random", "type": "random", "sentences": 1},
             {"name": "oracle", "type": "oracle"},
         ]),
         # Same articles and scoring settings, another run: it joins the same board.
-        "extra": make_run(shared_data, out, "extra", [
+        "extra": make_run(news_jsonl, out, "extra", [
             {"name": "lead-words", "type": "lead-words", "max_words": {"headline": 8, "standfirst": 25}},
         ]),
         # Other scoring settings (a different signature): a separate board.
-        "other": make_run(shared_data, out, "other", [{"name": "lead-1", "type": "lead", "sentences": 1}],
+        "other": make_run(news_jsonl, out, "other", [{"name": "lead-1", "type": "lead", "sentences": 1}],
                           stemmer="none"),
     }
 

@@ -18,9 +18,9 @@ PAYLOAD = "</script><script>window.__xss=1</script><img src=x onerror=alert(1)><
 
 
 @pytest.fixture(scope="module")
-def run(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def run(news_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("html-runs")
-    path = make_run(shared_data, out, "page", [
+    path = make_run(news_jsonl, out, "page", [
         {"name": "lead-1", "type": "lead", "sentences": 1},
         {"name": "random", "type": "random", "sentences": 1},
         {"name": "oracle", "type": "oracle"},

@@ -5,20 +5,19 @@ metrics' own descriptions, with untrusted detail text shown as text."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench.cli import main
-from run_helpers import bbc_articles, run_dirs, write_config, write_jsonl
+from run_helpers import news_articles, run_dirs, write_config, write_jsonl
 from test_browser import ARTIFACTS, PAYLOAD, Browser, pytestmark  # noqa: F401 (skips without Chromium)
 
 
 @pytest.fixture(scope="module")
-def page(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def page(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("metric-page")
-    source = write_jsonl(out / "bbc.jsonl", bbc_articles(shared_data, 60, start=500))
+    source = write_jsonl(out / "bbc.jsonl", news_articles(60, start=500))
     config = write_config(out / "c.yaml", source, [
         {"name": "lead-1", "type": "lead", "sentences": 1},
         {"name": "lead-words", "type": "lead-words", "max_words": {"headline": 6, "standfirst": 20}},

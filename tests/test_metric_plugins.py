@@ -19,7 +19,7 @@ from bench.leaderboard.schema import first_problem
 from bench.metrics.aggregate import aggregate_matrix
 from bench.metrics.signature import parse_signature, signature
 from bench.runs.directory import read_jsonl
-from run_helpers import bbc_articles, bench, plugin_env, run_dirs, write_config, write_jsonl
+from run_helpers import bbc_articles, bench, news_articles, plugin_env, run_dirs, write_config, write_jsonl
 
 PLUGINS = "bench_test_plugins,bench_test_metric"
 ROUGE_ONLY = ("rouge:1,2,L,Lsum|tok:rouge-score|stem:porter|lsum-split:bench-rules-2|multiref:max"
@@ -35,8 +35,8 @@ def _plugins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def articles(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_jsonl(tmp_path_factory.mktemp("data") / "bbc.jsonl", bbc_articles(shared_data, 60, start=300))
+def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("data") / "news.jsonl", news_articles(60, start=300))
 
 
 def run(tmp_path: Path, source: Path, name: str, scoring: dict, summarizers=SUMMARIZERS, **extra) -> Path:

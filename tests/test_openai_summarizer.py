@@ -112,8 +112,8 @@ def server() -> Iterator[ChatServer]:
 
 
 @pytest.fixture(scope="module")
-def articles(shared_data: Path) -> list[Source]:
-    rows = [json.loads(line) for line in (shared_data / "wikinews_en.jsonl").read_text(encoding="utf-8").splitlines()]
+def articles(news_jsonl: Path) -> list[Source]:
+    rows = [json.loads(line) for line in news_jsonl.read_text(encoding="utf-8").splitlines()]
     return [Source(id=r["id"], body=r["body"]) for r in rows[:8]]
 
 
@@ -237,13 +237,13 @@ def test_prompt_templates_are_checked_at_config_time(tmp_path: Path) -> None:
 
 
 def test_bench_run_end_to_end_never_writes_the_key(
-    server: ChatServer, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    server: ChatServer, news_jsonl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     monkeypatch.setenv(KEY_ENV, SECRET)
     config = {
         "name": "served",
         "seed": 5,
-        "dataset": {"source": str(shared_data / "wikinews_en.jsonl"), "limit": 6},
+        "dataset": {"source": str(news_jsonl), "limit": 6},
         "summarizers": [
             {"name": "lead-1", "type": "lead"},
             {"name": "served", "type": "openai", "base_url": server.base_url, "model": "tiny", "api_key_env": KEY_ENV,

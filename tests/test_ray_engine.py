@@ -36,8 +36,8 @@ def ray_instance() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def bbc(shared_data: Path) -> list[Article]:
-    with (shared_data / "bbc_2004_2005.jsonl").open(encoding="utf-8") as lines:
+def bbc(news_jsonl: Path) -> list[Article]:
+    with news_jsonl.open(encoding="utf-8") as lines:
         rows = [json.loads(next(lines)) for _ in range(10)]
     return [Article(id=r["id"], body=r["body"], headline=r["headline"], standfirst=r["standfirst"]) for r in rows]
 
@@ -69,11 +69,11 @@ def run_cli(config: dict[str, Any], tmp_path: Path, name: str) -> Path:
     return run_dir
 
 
-def test_bench_run_on_ray_equals_a_local_run(ray_instance: Any, shared_data: Path, tmp_path: Path) -> None:
+def test_bench_run_on_ray_equals_a_local_run(ray_instance: Any, news_jsonl: Path, tmp_path: Path) -> None:
     # Cheap summarizers here (the tiny model on Ray is the test above); this is the runner's path.
     config = {
         "seed": 3,
-        "dataset": {"source": str(shared_data / "wikinews_en.jsonl"), "limit": 8},
+        "dataset": {"source": str(news_jsonl), "limit": 8},
         "batch_size": 3,
         "summarizers": [
             {"name": "oracle", "type": "oracle"},  # reads the references: they must reach the workers
@@ -128,12 +128,12 @@ def test_without_ray_asking_for_it_is_one_line(
 
 
 def test_a_ray_run_records_the_truncation_counts_a_local_run_records(
-        ray_instance: Any, tiny_seq2seq_path: Path, shared_data: Path, tmp_path: Path) -> None:
+        ray_instance: Any, tiny_seq2seq_path: Path, news_jsonl: Path, tmp_path: Path) -> None:
     """What a model summarizer's stats() counts travels back from the workers, per job kept."""
     model = {**seq2seq_settings(tiny_seq2seq_path), "max_input_tokens": 48}
     config = {
         "seed": 5,
-        "dataset": {"source": str(shared_data / "wikinews_en.jsonl"), "limit": 8},
+        "dataset": {"source": str(news_jsonl), "limit": 8},
         "batch_size": 3,
         "summarizers": [model],
         "scoring": {"bootstrap": 20},

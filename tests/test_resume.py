@@ -13,7 +13,7 @@ import bench_test_plugins  # noqa: F401  (registers test-slow here; `bench` proc
 import pytest
 from run_helpers import (
     bench,
-    bbc_articles,
+    news_articles,
     count_lines,
     plugin_env,
     run_dirs,
@@ -42,10 +42,10 @@ TOTAL = len(SUMMARIZERS) * 2 * N_ARTICLES
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> dict[str, Path]:
-    """A config over real articles, and an uninterrupted run of it to compare with."""
+def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A config over made-up articles, and an uninterrupted run of it to compare with."""
     root = tmp_path_factory.mktemp("resume")
-    seeds = write_seeds(root / "seeds", bbc_articles(shared_data, N_ARTICLES, start=100))
+    seeds = write_seeds(root / "seeds", news_articles(N_ARTICLES, start=100))
     config = write_config(root / "c.yaml", seeds, SUMMARIZERS, batch_size=2)
     assert cli_main(["run", str(config), "-o", str(root / "reference"), "--no-cache", "-q"]) == 0
     return {"root": root, "config": config, "reference": run_dirs(root / "reference")[0]}
@@ -207,7 +207,7 @@ def test_a_run_being_written_is_not_taken_over(setup: dict[str, Path], tmp_path:
     assert resumed.directory.path == directory.path
 
 
-def test_model_run_killed_and_resumed_matches(tmp_path: Path, tiny_seq2seq_path: Path, shared_data: Path,
+def test_model_run_killed_and_resumed_matches(tmp_path: Path, tiny_seq2seq_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """A real (tiny, local) transformers model, killed with SIGKILL partway."""
     import torch
@@ -215,14 +215,14 @@ def test_model_run_killed_and_resumed_matches(tmp_path: Path, tiny_seq2seq_path:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # a tiny model on a shared machine: extra threads only contend
     try:
-        _model_run_killed_and_resumed(tmp_path, tiny_seq2seq_path, shared_data, capsys)
+        _model_run_killed_and_resumed(tmp_path, tiny_seq2seq_path, capsys)
     finally:
         torch.set_num_threads(threads)
 
 
-def _model_run_killed_and_resumed(tmp_path: Path, tiny_seq2seq_path: Path, shared_data: Path,
+def _model_run_killed_and_resumed(tmp_path: Path, tiny_seq2seq_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    seeds = write_seeds(tmp_path / "seeds", bbc_articles(shared_data, 8, start=300))
+    seeds = write_seeds(tmp_path / "seeds", news_articles(8, start=300))
     model = {"name": "t5", "type": "hf-seq2seq", "model": str(tiny_seq2seq_path), "device": "cpu",
              "prompts": {"headline": "Write a headline: {body}", "standfirst": "Summarize: {body}"},
              "max_input_tokens": 64, "generation": {"max_new_tokens": 8, "num_beams": 2}}

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, Callable, ClassVar, Iterable, Iterator, TypeVar, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from bench.api.article import Article
 from bench.api.registry import Registry
+from bench.api.strict_values import refuse_switches_as_numbers
 
 ENTRY_POINT_GROUP = "bench.engines"
 # Keys of a summarizer's stats() that count work and add up across jobs;
@@ -40,7 +41,8 @@ class EngineSettings(BaseModel):
     """Settings every engine has. Subclasses narrow ``type`` to ``Literal["name"]``
     and add their own; unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
     type: str
 

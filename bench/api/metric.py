@@ -29,9 +29,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Protocol, Sequence, TypeVar, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from bench.api.registry import Registry
+from bench.api.strict_values import refuse_switches_as_numbers
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,9 +49,11 @@ COLUMN_LABELS = {"p": "precision", "r": "recall", "f": "F1"}
 
 
 class MetricSettings(BaseModel):
-    """A metric's own settings (``scoring.metrics.NAME`` in a config); unknown keys are errors."""
+    """A metric's own settings (``scoring.metrics.NAME`` in a config); unknown keys are errors,
+    and values are checked as a config's are (``true`` is no count, NaN no setting)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
 
 @dataclass(frozen=True, slots=True)

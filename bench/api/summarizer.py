@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from bench.api.article import Article, Source
 from bench.api.per_target import spell_out_per_target
 from bench.api.registry import PLUGINS_ENV, Registry, load_env_plugins
+from bench.api.strict_values import refuse_switches_as_numbers
 
 ENTRY_POINT_GROUP = "bench.summarizers"
 __all__ = ["PLUGINS_ENV", "Summarizer", "SummarizerSettings", "get_summarizer_class", "load_env_plugins",
@@ -32,13 +33,16 @@ class SummarizerSettings(BaseModel):
     """Settings every summarizer entry in a config has; subclasses add their own.
 
     Unknown keys are errors (``extra="forbid"``), so a typo never silently
-    falls back to a default. Fields typed ``PerTarget[...]`` (bench.api.per_target)
-    take one value for both targets or a mapping by target, and are spelled out
-    per target before they are checked, so every summarizer rejects an unknown
+    falls back to a default; a ``true`` is never taken for the count 1
+    (``bench.api.strict_values``), and NaN and infinity are never a setting.
+    Fields typed ``PerTarget[...]`` (bench.api.per_target) take one value for
+    both targets or a mapping by target, and are spelled out per target before
+    they are checked, so every summarizer rejects an unknown
     target or an out-of-range value the same way, naming the field.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
     name: str
     type: str

@@ -29,7 +29,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from bench.api.engine import engine_types, get_engine_class
-    from bench.api.registry import entry_point_values
     from bench.data.formats import format_types
     from bench.api.summarizer import get_summarizer_class, summarizer_types
     from bench.tokenizers.registry import get_tokenizer_class, tokenizer_types

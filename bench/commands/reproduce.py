@@ -26,7 +26,12 @@ def main(args: argparse.Namespace) -> int:
     import tempfile
 
     from bench.runs.directory import RunDirectory, read_jsonl
+    from bench.runs.readback import read_score_rows
 
+    if args.output:
+        from bench.outputs import check_output_folder
+
+        check_output_folder(Path(args.output), "--output")
     recorded_dir = RunDirectory(Path(args.run_dir))
     recorded = recorded_dir.load_results()
     if not recorded_dir.config_path.is_file():
@@ -38,7 +43,7 @@ def main(args: argparse.Namespace) -> int:
         outcome = rerun(recorded_dir, output, show_progress=not args.quiet)
         comparison = compare_results(recorded, outcome.results)
         scores_same = (recorded_dir.scores_path.is_file()
-                       and read_jsonl(recorded_dir.scores_path) == read_jsonl(outcome.directory.scores_path))
+                       and read_score_rows(recorded_dir.scores_path) == read_jsonl(outcome.directory.scores_path))
     print_comparison(comparison, recorded, outcome.results)
     mismatches = [c for c in comparison if not c["same"]]
     print(f"per-article scores (scores.jsonl): {'identical' if scores_same else 'DIFFERENT'}")

@@ -30,6 +30,8 @@ def main(args: argparse.Namespace) -> int:
     from bench.config import load_config, load_task_config
     from bench.errors import UserError
 
+    if args.resume is not None and args.fresh:
+        raise UserError("bench run: --resume continues RUN_DIR and --fresh starts a new run; give one of them")
     if args.config is None and args.resume is None and args.task is None:
         raise UserError("bench run: give a CONFIG file, or --resume RUN_DIR to continue a run, or --task NAME")
     if args.task is not None:
@@ -39,6 +41,10 @@ def main(args: argparse.Namespace) -> int:
         if args.config is None and not Path(config_path).is_file():
             raise UserError(f"{args.resume}: no config.yaml there; pass a run directory written by 'bench run'")
         config = load_config(config_path, args.overrides)
+    if args.resume is None:
+        from bench.outputs import check_output_folder
+
+        check_output_folder(Path(args.output), "--output")
     # Imported only now: a config error is reported before the scoring stack loads.
     from bench.runs.report import print_results
     from bench.runs.runner import RunInterrupted, run

@@ -42,6 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from bench.outputs import check_output_folder
     from bench.runs.external import score_files
     from bench.runs.report import print_results
 
@@ -49,6 +50,7 @@ def main(args: argparse.Namespace) -> int:
         references=args.references, predictions=args.predictions, names=args.name, oracles=args.oracle,
         target=args.target, run_name=args.run_name, seed=args.seed, overrides=args.overrides,
     )
+    check_output_folder(Path(args.output), "--output")
     outcome = score_files(config, Path(args.output), show_progress=not args.quiet)
     print_results(outcome.results)
     print(f"run directory: {outcome.directory.path}")
@@ -78,14 +80,30 @@ def score_config(
         raise UserError(f"--name: {len(names)} name(s) for {len(predictions)} predictions file(s); give one each")
     if len(set(names)) != len(names):
         raise UserError(f"system names {names} repeat; pass distinct --name values")
-    unknown_oracles = sorted(set(oracles or []) - set(names))
-    if unknown_oracles:
-        raise UserError(f"--oracle: {unknown_oracles} are not system names ({names}); use the names of the systems")
+    oracle_names = {oracle_system(value, names, predictions) for value in oracles or []}
     try:
         config = ScoreConfig(
             name=run_name, seed=seed, references=list(references), target=target or "reference", scoring=scoring,
-            systems=[ExternalSystem(name=n, predictions=p, oracle=n in (oracles or [])) for n, p in zip(names, predictions)],
+            systems=[ExternalSystem(name=n, predictions=p, oracle=n in oracle_names)
+                     for n, p in zip(names, predictions)],
         )
     except ValidationError as err:
         raise UserError(f"bench score: {_first_error(err)}") from None
     return config.resolved(Path.cwd())
+
+
+def oracle_system(value: str, names: list[str], predictions: list[str]) -> str:
+    """The system an ``--oracle`` value means: its name, its file's stem or
+    name, or its predictions path (as typed or resolved). Never a guess: a
+    value that matches none is an error that suggests the closest name."""
+    import difflib
+
+    for name, path in zip(names, predictions):
+        given = Path(path)
+        if value in (name, given.stem, given.name, path) or Path(value).resolve() == given.resolve():
+            return name
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.3)
+    starts = [n for n in names if n.startswith(value)]
+    hint = f"; did you mean {(starts or close)[0]!r}?" if starts or close else ""
+    raise UserError(f"--oracle {value!r}: no such system (systems: {', '.join(names)}){hint} "
+                    "Give a system's name, its file's stem, or its predictions path")

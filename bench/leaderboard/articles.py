@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from pydantic import ValidationError
 
@@ -21,7 +21,9 @@ from bench.config import DatasetConfig
 from bench.data import load_dataset_from_config
 from bench.errors import UserError
 from bench.leaderboard.columns import shown_keys
-from bench.runs.directory import RunDirectory, iter_jsonl, rows_by_system
+from bench.leaderboard.publish import resolve_run_path
+from bench.runs.directory import RunDirectory, rows_by_system
+from bench.runs.readback import DamagedFile, iter_jsonl_strict, iter_score_rows
 
 BODY_CHARS = 700
 
@@ -31,13 +33,16 @@ def _order_key(article_id: str) -> str:
     return hashlib.sha256(article_id.encode("utf-8")).hexdigest()
 
 
-def browser_data(leaderboard: dict[str, Any], max_articles: int = 200) -> dict[str, Any]:
-    """{board id: browser block} for every board of ``leaderboard``."""
-    runs = {run["id"]: run for run in leaderboard["runs"]}
-    return {board["id"]: _board_browser(board, runs, max_articles) for board in leaderboard["boards"]}
+def browser_data(leaderboard: dict[str, Any], max_articles: int = 200, base: Path | None = None,
+                 body_chars: int = BODY_CHARS) -> dict[str, Any]:
+    """{board id: browser block} for every board of ``leaderboard``. Run folders
+    named by relative paths are found from ``base`` (the leaderboard's folder);
+    each body is cut to ``body_chars`` characters (0: left out)."""
+    runs = {run["id"]: {**run, "path": str(resolve_run_path(run["path"], base))} for run in leaderboard["runs"]}
+    return {board["id"]: _board_browser(board, runs, max_articles, body_chars) for board in leaderboard["boards"]}
 
 
-def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: int) -> dict[str, Any]:
+def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: int, body_chars: int) -> dict[str, Any]:
     notes: list[str] = []
     all_ids = dict.fromkeys(i for block in board["targets"].values() for i in block["article_ids"])
     sample = sorted(all_ids, key=_order_key)[:max_articles]
@@ -51,7 +56,7 @@ def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: in
                 best, worst = max(scored)[2], min(scored)[2]
                 extremes[target][entry["key"]] = {"best": best, "worst": worst}
                 chosen.update((best, worst))
-    articles, text_note, reference_words = _article_texts(board, runs, chosen)
+    articles, text_note, reference_words = _article_texts(board, runs, chosen, body_chars)
     if text_note:
         notes.append(text_note)
     columns = list(dict.fromkeys((k, c) for block in board["targets"].values() for k, c, _ in shown_keys(block)))
@@ -68,12 +73,12 @@ def _board_browser(board: dict[str, Any], runs: dict[str, Any], max_articles: in
     return {
         "articles": articles, "order": order, "sample": sorted(sample, key=_order_key),
         "columns": [{"key": k, "column": c, "label": labels[(k, c)]} for k, c in columns], "extremes": extremes, "outputs": outputs, "notes": notes,
-        "n_total": len(all_ids), "reference_words": reference_words,
+        "n_total": len(all_ids), "reference_words": reference_words, "body_chars": body_chars,
     }
 
 
 def _article_texts(
-    board: dict[str, Any], runs: dict[str, Any], ids: set[str]
+    board: dict[str, Any], runs: dict[str, Any], ids: set[str], body_chars: int
 ) -> tuple[dict[str, Any], str | None, dict[str, float]]:
     """Headline, standfirst and the start of the body, from the dataset a run on this board used,
     and the mean reference length per target (the length plot marks it). A board of
@@ -96,7 +101,7 @@ def _article_texts(
         if dataset.fingerprint != run["fingerprint"]:
             reason = f"{dataset.source} has changed since the runs were scored (fingerprint {dataset.fingerprint})"
             continue
-        texts = {a.id: _texts(a) for a in dataset.articles if a.id in ids}
+        texts = {a.id: _texts(a, body_chars) for a in dataset.articles if a.id in ids}
         reference_words = {
             t: sum(_mean_words(a.references(t)) for a in dataset.articles) / len(dataset.articles)
             for t in board["targets"] if t in ("headline", "standfirst")
@@ -122,11 +127,13 @@ def _score_references(results: dict[str, Any], ids: set[str]) -> tuple[dict[str,
     return texts, words
 
 
-def _texts(article: Any) -> dict[str, Any]:
+def _texts(article: Any, body_chars: int) -> dict[str, Any]:
     """What the browser shows of an article: its first references as headline and
-    standfirst, every reference of a target that has several, the body's start."""
-    texts: dict[str, Any] = {"headline": article.headline, "standfirst": article.standfirst,
-                             "body": _start(article.body)}
+    standfirst, every reference of a target that has several, and the body's start
+    (``body_chars`` characters; 0 leaves the body out, as a publishable page does)."""
+    texts: dict[str, Any] = {"headline": article.headline, "standfirst": article.standfirst}
+    if body_chars:
+        texts["body"] = _start(article.body, body_chars)
     several = {t: list(article.references(t)) for t in TARGETS if len(article.references(t)) > 1}
     if several:
         texts["references"] = several
@@ -137,10 +144,10 @@ def _mean_words(references: Sequence[str]) -> float:
     return sum(len(r.split()) for r in references) / len(references) if references else 0.0
 
 
-def _start(body: str) -> str:
-    if len(body) <= BODY_CHARS:
+def _start(body: str, chars: int = BODY_CHARS) -> str:
+    if len(body) <= chars:
         return body
-    cut = body[:BODY_CHARS].rsplit(" ", 1)[0]
+    cut = body[:chars].rsplit(" ", 1)[0]
     return cut + " …"
 
 
@@ -171,8 +178,20 @@ def _read(path: Path, ids: set[str]) -> dict[tuple[Any, Any], list[dict[str, Any
 
 @lru_cache(maxsize=64)
 def _read_cached(path: str, mtime_ns: int, size: int, ids: frozenset[str]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
-    """Only the rows of the articles shown: a run of 100,000 articles is read row by row, not held."""
-    return rows_by_system(row for row in iter_jsonl(Path(path)) if str(row.get("id")) in ids)
+    """Only the rows of the articles shown, each checked: a run of 100,000 articles is
+    read row by row, not held."""
+    rows = iter_score_rows(Path(path)) if Path(path).name == RunDirectory.SCORES else _prediction_rows(Path(path))
+    return rows_by_system(row for row in rows if str(row.get("id")) in ids)
+
+
+def _prediction_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """predictions.jsonl, each row checked: shown on a page, so never half-trusted."""
+    for number, row in iter_jsonl_strict(path, "predictions file", "restore it or run the run again"):
+        if not (isinstance(row, dict) and all(isinstance(row.get(k), str) for k in
+                                              ("id", "target", "summarizer", "prediction"))):
+            raise DamagedFile(f"{path}:{number}: not a prediction row (id, target, summarizer and prediction, "
+                              "all text); the predictions file is damaged, restore it or run the run again")
+        yield row
 
 
 def _rows(path: Path, summarizer: str, target: str, ids: set[str]) -> Iterable[dict[str, Any]]:

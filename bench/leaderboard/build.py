@@ -30,7 +30,8 @@ from bench import __version__
 from bench.errors import UserError
 from bench.leaderboard.ranking import rank_target
 from bench.metrics.signature import parse_signature
-from bench.runs.directory import RunDirectory, iter_jsonl
+from bench.runs.directory import RunDirectory
+from bench.runs.readback import checked_score_rows
 
 SCHEMA_VERSION = 3
 DECIMALS = 6  # per-article scores are stored rounded; significance is always computed from the stored values
@@ -131,7 +132,7 @@ def _add_run(board_file: dict[str, Any], run: dict[str, Any], path: Path, result
         for name, found in (block.get("comparisons") or {}).items():
             board_target["comparisons"].append({"run": run["id"], "metric": name, "result": found})
         ranked_by[target] = board_target["primary"]
-    score_rows = _score_rows(path, ranked_by)
+    score_rows = _score_rows(path, results, ranked_by)
     for target, block in results["targets"].items():
         board_target = board["targets"][target]
         for name, system in block["systems"].items():
@@ -215,15 +216,16 @@ def _same_articles(dataset: dict[str, Any], fingerprint: str, references: dict[s
     return bool(shared) and all(known[t] == references[t] for t in shared)
 
 
-def _score_rows(path: Path, ranked_by: dict[str, str]) -> dict[tuple[Any, Any], list[tuple[Any, Any]]]:
+def _score_rows(path: Path, results: dict[str, Any], ranked_by: dict[str, str]) -> dict[tuple[Any, Any], list[tuple[Any, Any]]]:
     """Per (summarizer, target), each article's (id, score the target is ranked by), in file
     order. Read row by row, keeping only that score: 100,000 articles x several systems
-    of nested score dicts would not fit in memory."""
+    of nested score dicts would not fit in memory. Every row is checked, and the
+    rows against the counts in results.json (bench.runs.readback)."""
     scores = RunDirectory(path).scores_path
     if not scores.is_file():
         raise UserError(f"{scores}: missing; the leaderboard needs per-article scores for its significance tests")
     kept: dict[tuple[Any, Any], list[tuple[Any, Any]]] = {}
-    for row in iter_jsonl(scores):
+    for row in checked_score_rows(scores, results):
         metric = ranked_by.get(row.get("target"))
         if metric is None:
             continue

@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.leaderboard.columns import shown_keys
 from bench.leaderboard.comparisons import beside_columns, beside_text, flat_facts
-from bench.leaderboard.ranking import metric_summary
+from bench.leaderboard.ranking import has_bootstrap, metric_summary
 
 
 def _cell(text: Any) -> str:
@@ -27,6 +27,14 @@ def _cell(text: Any) -> str:
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.2f}"
+
+
+def _interval(summary: dict[str, Any], entry: dict[str, Any]) -> str:
+    """"low-high", or "-" where no interval was computed (a metric with no
+    score, or a run with ``bootstrap: 0``, whose signature says ``bs:0``)."""
+    if summary.get("ci_low") is None or summary.get("ci_high") is None or not has_bootstrap(entry):
+        return "-"
+    return f"{_pct(summary['ci_low'])}-{_pct(summary['ci_high'])}"
 
 
 def _words(entry: dict[str, Any]) -> str:
@@ -51,7 +59,7 @@ def _table(entries: list[dict[str, Any]], block: dict[str, Any], ranked: bool, n
             shared = ranks.count(entry["rank"]) > 1
             row += [str(numbers[entry["key"]]), f"{entry['rank']}{'=' if shared else ''}"]
         row += [_cell(entry["label"]), *[_cell(beside_text(block, c, entry)) for c in beside], *[_pct((entry["scores"].get(k, {}).get(c) or {}).get("mean")) for k, c, _ in columns],
-                f"{_pct(ci['ci_low'])}-{_pct(ci['ci_high'])}", _words(entry), str(entry["n"])]
+                _interval(ci, entry), _words(entry), str(entry["n"])]
         if ranked:
             row.append(", ".join(str(numbers[k]) for k in sorted(entry["beats"], key=numbers.get)) or "-")
         row.append(_cell(entry["run"]))
@@ -100,6 +108,8 @@ def to_markdown(leaderboard: dict[str, Any]) -> str:
                 lines += ["", f"Ranked by {metric}. Ranks and *beats* come from a paired {sig['method']} test "
                           f"({sig['resamples']} resamples) over the same articles, Holm-corrected across all "
                           f"pairs, alpha {sig['alpha']}; `=` marks a rank shared with a statistically tied entry."]
+                if sig.get("note"):
+                    lines += ["", f"> **Note:** {_cell(sig['note'])}"]
                 if beside_columns(block):
                     headers = ", ".join(_cell(h) for _, _, h in beside_columns(block))
                     lines += ["", f"{headers}: from each run's own comparison of its systems (below), with "

@@ -59,6 +59,36 @@
     return value === null || value === undefined ? "–" : Number(value).toFixed(digits);
   }
   function truncate(text, n) { return text.length > n ? text.slice(0, n - 1) + "…" : text; }
+  // Width in px of ``text`` in the page's font at ``size`` px (a canvas measures it before the SVG is in the page).
+  var measureCtx = null;
+  function textWidth(text, size) {
+    if (!measureCtx) {
+      measureCtx = document.createElement("canvas").getContext("2d");
+    }
+    if (!measureCtx) return 0.62 * size * text.length;
+    measureCtx.font = size + "px " + getComputedStyle(document.body).fontFamily;
+    return measureCtx.measureText(text).width;
+  }
+  // ``text`` cut (with "…") to fit ``px`` pixels at ``size`` px: a label never runs off its chart.
+  function fitText(text, px, size) {
+    if (textWidth(text, size) <= px) return text;
+    var lo = 0, hi = text.length;
+    while (lo < hi) {
+      var mid = Math.ceil((lo + hi) / 2);
+      if (textWidth(text.slice(0, mid) + "…", size) <= px) lo = mid; else hi = mid - 1;
+    }
+    return text.slice(0, Math.max(1, lo)) + "…";
+  }
+  function hasInterval(ci) { return ci && ci.ci_low !== null && ci.ci_low !== undefined && ci.ci_high !== null && ci.ci_high !== undefined; }
+  // A run with bootstrap: 0 (bs:0 in its signature) records each interval as the mean: it has none to show.
+  function noBootstrap(entry) {
+    var sigs = entry.signatures || {};
+    return Object.keys(sigs).some(function (m) { return String(sigs[m]).split("|").indexOf("bs:0") >= 0; });
+  }
+  function intervalOf(entry, metric) {
+    var ci = interval(entry, metric);
+    return ci && noBootstrap(entry) ? { mean: ci.mean, ci_low: null, ci_high: null } : ci;
+  }
   function basename(path) { var parts = String(path).split(/[\\/]/); return parts[parts.length - 1] || path; }
 
   // ---- metric access ----------------------------------------------------------------------
@@ -102,7 +132,7 @@
   var STAT_COLUMNS = [
     { id: "over_budget", label: "over budget", title: "share of outputs over the length budget", get: function (s) { return statNumber(s.over_budget); }, fmt: function (v) { return pct(v, 0) + "%"; } },
     { id: "compression", label: "compr.", title: "compression: body words / output words", get: function (s) { return statNumber(s.compression); }, fmt: function (v) { return num(v, 1) + "×"; } },
-    { id: "novel2", label: "novel 2-grams", title: "share of output bigrams not in the body", get: function (s) { return s.novel_ngrams ? statNumber(s.novel_ngrams["2"]) : null; }, fmt: function (v) { return pct(v, 0) + "%"; } },
+    { id: "novel2", label: "novel 2\u2011grams", title: "share of output bigrams not in the body", get: function (s) { return s.novel_ngrams ? statNumber(s.novel_ngrams["2"]) : null; }, fmt: function (v) { return pct(v, 0) + "%"; } },
     { id: "coverage", label: "coverage", title: "extractive fragment coverage (Grusky et al. 2018)", get: function (s) { return statNumber(s.coverage); }, fmt: function (v) { return num(v, 2); } },
     { id: "density", label: "density", title: "extractive fragment density (Grusky et al. 2018)", get: function (s) { return statNumber(s.density); }, fmt: function (v) { return num(v, 2); } },
     { id: "repetition", label: "repetition", title: "repeated n-grams within an output", get: function (s) { return statNumber(s.repetition); }, fmt: function (v) { return num(v, 2); } },
@@ -143,6 +173,16 @@
       "(schema version " + DATA.schema_version + "); outputs and article texts are shown as plain text."
     ]));
     sortAll();
+    markWideTables();
+    window.addEventListener("resize", markWideTables);
+  }
+
+  // A table wider than its card is marked (a shadow at its right edge and a line under it say it
+  // scrolls), so no column is silently out of sight.
+  function markWideTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      wrap.classList.toggle("scrolls", wrap.scrollWidth > wrap.clientWidth + 1);
+    });
   }
 
   function header() {
@@ -158,8 +198,24 @@
         DATA.runs.length + (DATA.runs.length === 1 ? " run" : " runs") + " · generated " + DATA.generated
       ])
     ];
+    children.push(modeLine());
     DATA.notes.forEach(function (note) { children.push(el("p", { class: "note" }, [note])); });
     return el("header", { class: "top" }, children);
+  }
+
+  // Which form this page is: a local page names files on the machine that made it and shows article
+  // bodies; a publishable one (bench leaderboard --publish) does neither.
+  function modeLine() {
+    var blocks = Object.keys(DATA.browser || {}).map(function (k) { return DATA.browser[k]; });
+    var chars = blocks.length ? blocks[0].body_chars : 0;
+    var bodies = !chars ? "article bodies are left out" : "the first " + chars + " characters of each shown article's body are included";
+    if (DATA.mode === "publishable") {
+      return el("p", { class: "mode publishable", "data-mode": "publishable" }, [
+        "Publishable page: run folders, configs and datasets are named relative to this page or by their names alone; " + bodies + "."]);
+    }
+    return el("p", { class: "mode local", "data-mode": "local" }, [
+      "Local page: it names files by their full paths on the machine that made it, and " + bodies +
+      ". Before putting it online, build it with 'bench leaderboard --publish'."]);
   }
 
   function boardNav() {
@@ -213,13 +269,17 @@
       el("span", { class: "sub", text: " · ranked by " + block.primary })]));
     var table = el("table", { class: "scores", "data-board": board.id, "data-target": target });
     wrap.appendChild(el("div", { class: "table-wrap" }, [table]));
+    wrap.appendChild(el("p", { class: "scroll-hint", text: "More columns to the right: scroll the table sideways →" }));
     var spec = { table: table, block: block, runs: runs };
     tables.push(spec);
     drawTable(spec);
+    var pairs = sig.tests.length === 0 ? "no pairs to test" :
+      "Holm-corrected across all " + sig.tests.length + (sig.tests.length === 1 ? " pair" : " pairs");
     var legend = "Ranks: 1 + the number of systems significantly better (paired " + sig.method + " test, " +
-      sig.resamples + " resamples, over the same articles, Holm-corrected across all " + sig.tests.length +
-      " pairs, α = " + sig.alpha + "). “=” marks a rank shared with a statistically tied system; " +
+      sig.resamples + " resamples, over the same articles, " + pairs + ", α = " + sig.alpha + "). " +
+      "“=” marks a rank shared with a statistically tied system; " +
       "“beats” counts the systems it is significantly better than. Brackets: 95% bootstrap CI. Click a header to sort.";
+    if (sig.note) wrap.appendChild(el("p", { class: "note significance-note", text: sig.note }));
     wrap.appendChild(el("p", { class: "legend", text: legend }));
     var beside = comparisonColumns(block);
     if (beside.length) {
@@ -458,8 +518,8 @@
       } else if (col.score) {
         td.appendChild(document.createTextNode(scoreText(col.info, value)));
         if (col.primary) {
-          var ci = interval(entry, col.id);
-          if (ci) td.appendChild(el("span", { class: "ci", text: " [" + scoreText(col.info, ci.ci_low, 1) + ", " + scoreText(col.info, ci.ci_high, 1) + "]" }));
+          var ci = intervalOf(entry, col.id);
+          if (hasInterval(ci)) td.appendChild(el("span", { class: "ci", text: " [" + scoreText(col.info, ci.ci_low, 1) + ", " + scoreText(col.info, ci.ci_high, 1) + "]" }));
         }
       } else if (col.comparison) {
         td.textContent = value === null || value === undefined ? "–" : plainNumber(value);
@@ -527,10 +587,14 @@
     var info = keyInfo(block, metric.split(".")[0]);
     var show = function (v, d) { return scoreText(info, v, d); };
     var items = block.entries.concat(block.oracles);
-    var rowH = 26, left = 150, right = 60, top = 24, width = 560;
+    var rowH = 26, right = 60, top = 24, width = 560, size = 12;
+    // The label column is as wide as the longest label needs (up to 42% of the chart); longer ones are cut with "…".
+    var longest = Math.max.apply(null, items.map(function (e) { return textWidth(e.label + (e.oracle ? " †" : ""), size); }).concat([40]));
+    var left = Math.min(Math.ceil(longest) + 16, Math.round(width * 0.42));
     var gap = block.oracles.length && block.entries.length ? 22 : 0;
     var height = top + items.length * rowH + gap + 34;
-    var max = niceMax(Math.max.apply(null, items.map(function (e) { var ci = interval(e, metric); return ci ? ci.ci_high : 0; }).concat([0.01])));
+    var top_ = function (ci) { return hasInterval(ci) ? ci.ci_high : (ci && ci.mean !== null ? ci.mean : 0); };
+    var max = niceMax(Math.max.apply(null, items.map(function (e) { return top_(intervalOf(e, metric)); }).concat([0.01])));
     var x = function (v) { return left + (width - left - right) * v / max; };
     var root = svg("svg", { class: "chart bar-chart", viewBox: "0 0 " + width + " " + height, width: width, height: height,
                             role: "img", "aria-label": "bar chart of " + metric });
@@ -541,21 +605,24 @@
     });
     items.forEach(function (entry, i) {
       var y = top + i * rowH + (entry.oracle ? gap : 0);
-      var ci = interval(entry, metric);
+      var ci = intervalOf(entry, metric);
       if (!ci) return;
       var color = block.colors[entry.key];
       var g = svg("g", { class: "bar" + (entry.oracle ? " oracle" : ""), "data-key": entry.key });
       g.appendChild(svg("title", {}, entry.label + ": " + show(ci.mean) + " [" + show(ci.ci_low) + ", " + show(ci.ci_high) + "]"));
+      var mark = entry.oracle ? " †" : "";
       g.appendChild(svg("text", { x: left - 8, y: y + rowH / 2 + 4, "text-anchor": "end", class: "label" },
-                        truncate(entry.label, 22) + (entry.oracle ? " †" : "")));
+                        fitText(entry.label, left - 12 - textWidth(mark, size), size) + mark));
       g.appendChild(svg("rect", { x: left, y: y + 4, width: Math.max(0, x(ci.mean) - left), height: rowH - 8, rx: 2,
                                    fill: color, "fill-opacity": entry.oracle ? 0.25 : 0.85,
                                    stroke: color, "stroke-dasharray": entry.oracle ? "3 2" : null }));
       var cy = y + rowH / 2;
-      g.appendChild(svg("line", { x1: x(ci.ci_low), x2: x(ci.ci_high), y1: cy, y2: cy, class: "whisker" }));
-      g.appendChild(svg("line", { x1: x(ci.ci_low), x2: x(ci.ci_low), y1: cy - 5, y2: cy + 5, class: "whisker" }));
-      g.appendChild(svg("line", { x1: x(ci.ci_high), x2: x(ci.ci_high), y1: cy - 5, y2: cy + 5, class: "whisker" }));
-      g.appendChild(svg("text", { x: x(ci.ci_high) + 6, y: cy + 4, class: "value" }, show(ci.mean, 1)));
+      if (hasInterval(ci)) {
+        g.appendChild(svg("line", { x1: x(ci.ci_low), x2: x(ci.ci_high), y1: cy, y2: cy, class: "whisker" }));
+        g.appendChild(svg("line", { x1: x(ci.ci_low), x2: x(ci.ci_low), y1: cy - 5, y2: cy + 5, class: "whisker" }));
+        g.appendChild(svg("line", { x1: x(ci.ci_high), x2: x(ci.ci_high), y1: cy - 5, y2: cy + 5, class: "whisker" }));
+      }
+      g.appendChild(svg("text", { x: x(top_(ci)) + 6, y: cy + 4, class: "value" }, show(ci.mean, 1)));
       root.appendChild(g);
     });
     if (gap) {
@@ -572,7 +639,8 @@
     var items = block.entries.concat(block.oracles).filter(function (e) { return words(e) !== undefined && words(e) !== null && interval(e, metric); });
     var width = 560, height = 340, left = 50, right = 20, top = 16, bottom = 44;
     var maxX = niceMax(Math.max.apply(null, items.map(words).concat([referenceWords || 0, 1])) * 1.08);
-    var maxY = niceMax(Math.max.apply(null, items.map(function (e) { return interval(e, metric).ci_high; }).concat([0.01])) * 1.05);
+    var high = function (e) { var ci = intervalOf(e, metric); return hasInterval(ci) ? ci.ci_high : ci.mean; };
+    var maxY = niceMax(Math.max.apply(null, items.map(high).concat([0.01])) * 1.05);
     var x = function (v) { return left + (width - left - right) * v / maxX; };
     var y = function (v) { return height - bottom - (height - top - bottom) * v / maxY; };
     var root = svg("svg", { class: "chart length-plot", viewBox: "0 0 " + width + " " + height, width: width, height: height,
@@ -604,24 +672,60 @@
         root.appendChild(svg("line", { x1: x(x0), x2: x(x1), y1: y(clampY(my + slope * (x0 - mx))), y2: y(clampY(my + slope * (x1 - mx))), class: "trend" }));
       }
     }
-    var placed = [];  // label boxes already drawn: nudge a new label down until it overlaps none
-    items.slice().sort(function (a, b) { return meanOf(b, metric) - meanOf(a, metric); }).forEach(function (entry) {
-      var ci = interval(entry, metric), color = block.colors[entry.key], cx = x(words(entry));
+    var sorted = items.slice().sort(function (a, b) { return meanOf(b, metric) - meanOf(a, metric); });
+    sorted.forEach(function (entry) {
+      var ci = intervalOf(entry, metric), color = block.colors[entry.key], cx = x(words(entry));
       var g = svg("g", { class: "point" + (entry.oracle ? " oracle" : ""), "data-key": entry.key });
       g.appendChild(svg("title", {}, entry.label + ": " + num(words(entry), 1) + " words, " + show(ci.mean)));
-      g.appendChild(svg("line", { x1: cx, x2: cx, y1: y(ci.ci_low), y2: y(ci.ci_high), stroke: color, "stroke-width": 1.5 }));
+      if (hasInterval(ci)) g.appendChild(svg("line", { x1: cx, x2: cx, y1: y(ci.ci_low), y2: y(ci.ci_high), stroke: color, "stroke-width": 1.5 }));
       g.appendChild(svg("circle", { cx: cx, cy: y(ci.mean), r: 5.5, fill: entry.oracle ? "#fff" : color, stroke: color, "stroke-width": 2 }));
-      var text = truncate(entry.label, 18) + (entry.oracle ? " †" : "");
-      var box = { x: cx + 8, y: y(ci.mean) - 6, w: 6.6 * text.length };
-      if (box.x + box.w > width - right) box.x = cx - 8 - box.w;
-      for (var tries = 0; tries < 20 && placed.some(function (p) {
-        return Math.abs(p.y - box.y) < 13 && p.x < box.x + box.w && box.x < p.x + p.w;
-      }); tries++) box.y += 13;
-      placed.push(box);
-      g.appendChild(svg("text", { x: box.x, y: box.y, class: "label" }, text));
       root.appendChild(g);
     });
+    pointLabels(sorted, function (e) {
+      var ci = intervalOf(e, metric), span = hasInterval(ci) ? [y(ci.ci_high), y(ci.ci_low)] : null;
+      return [x(words(e)), y(meanOf(e, metric)), span];
+    }, left, width - right, top, height - bottom)
+      .forEach(function (label) { root.appendChild(label); });
     return root;
+  }
+
+  // Labels for scatter points that never overlap: systems on the same point (within 4 px) share one
+  // label, a line each; a label goes right of its point, else left, and moves down past labels and
+  // points already placed.
+  function pointLabels(items, at, minX, maxX, minY, maxY) {
+    var size = 12, lineH = 14, groups = [], taken = [];
+    items.forEach(function (entry) {
+      var p = at(entry);
+      taken.push({ x: p[0] - 7, y: p[1] - 7, w: 14, h: 14 });  // the marker
+      if (p[2]) taken.push({ x: p[0] - 2, y: p[2][0], w: 4, h: p[2][1] - p[2][0] });  // its interval
+      var found = groups.filter(function (g) { return Math.abs(g.x - p[0]) <= 4 && Math.abs(g.y - p[1]) <= 4; })[0];
+      if (found) found.entries.push(entry); else groups.push({ x: p[0], y: p[1], entries: [entry] });
+    });
+    var overlaps = function (b) {
+      return taken.some(function (t) { return t.x < b.x + b.w && b.x < t.x + t.w && t.y < b.y + b.h && b.y < t.y + t.h; });
+    };
+    return groups.map(function (group) {
+      var lines = group.entries.map(function (e) { return fitText(e.label, 170, size) + (e.oracle ? " †" : ""); });
+      if (lines.length > 1) lines.unshift("same point:");
+      var w = Math.max.apply(null, lines.map(function (t) { return textWidth(t, size); })) + 2, h = lines.length * lineH;
+      var box = null;
+      [group.x + 9, group.x - 9 - w].some(function (bx) {
+        if (bx < minX || bx + w > maxX) return false;
+        for (var dy = 0; dy <= 12 * lineH; dy += lineH / 2) {
+          var candidate = { x: bx, y: Math.min(group.y - lineH / 2 + dy, maxY - h), w: w, h: h };
+          if (!overlaps(candidate)) { box = candidate; return true; }
+        }
+        return false;
+      });
+      if (!box) box = { x: Math.max(minX, Math.min(group.x + 9, maxX - w)), y: Math.max(minY, group.y - lineH / 2), w: w, h: h };
+      taken.push(box);
+      var text = svg("text", { class: "label", "data-keys": group.entries.map(function (e) { return e.key; }).join(" ") });
+      lines.forEach(function (line, i) {
+        var shared = lines.length > 1 && i === 0;
+        text.appendChild(svg("tspan", { x: box.x, y: box.y + (i + 1) * lineH - 3, class: shared ? "shared" : null }, line));
+      });
+      return text;
+    });
   }
 
   // ---- article browser --------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from bench.metrics.signature import parse_signature
-from bench.metrics.significance import holm_adjust, paired_tests
+from bench.metrics.significance import MIN_ARTICLES, holm_adjust, paired_tests
 
 METHOD = "bootstrap"
 RESAMPLES = 1000
@@ -48,6 +48,9 @@ def rank_target(block: dict[str, Any], signature: str) -> None:
         "method": METHOD, "resamples": RESAMPLES, "seed": seed, "correction": "holm", "alpha": ALPHA,
         "metric": metric, "tests": tests,
     }
+    note = significance_note(tests, len(entries))
+    if note:
+        block["significance"]["note"] = note
     better: dict[str, set[str]] = {e["key"]: set() for e in entries}
     for test in tests:
         if test["p_adjusted"] < ALPHA and test["delta"] != 0:
@@ -64,6 +67,34 @@ def rank_target(block: dict[str, Any], signature: str) -> None:
         entry["rank_range"] = [rank, max(rank, len(entries) - len(entry["beats"]))]
     for oracle in block["oracles"]:
         oracle.update(rank=None, rank_range=None, beats=[], tied_with=[])
+
+
+def significance_note(tests: list[dict[str, Any]], n_entries: int) -> str | None:
+    """Why ranks say less than they seem to, in words for the table's reader:
+    below ``MIN_ARTICLES`` paired articles no test is made (every p-value is 1),
+    so systems share a rank however far apart their means are."""
+    if n_entries < 2:
+        return None
+    small = [t for t in tests if t["n"] < MIN_ARTICLES]
+    untested = n_entries * (n_entries - 1) // 2 - len(tests)
+    if tests and len(small) == len(tests):
+        few = max(t["n"] for t in small)
+        return (f"Only {few} paired article{'s' if few != 1 else ''}: a significance test needs at least "
+                f"{MIN_ARTICLES}, so no system is ranked above another (all share rank 1). Score more articles "
+                "to rank them.")
+    parts = []
+    if small:
+        parts.append(f"{len(small)} of {len(tests)} pairs share fewer than {MIN_ARTICLES} articles (as few as "
+                     f"{min(t['n'] for t in small)}), too few for a test: those systems are never called different")
+    if untested:
+        parts.append(f"{untested} pair{'s' if untested != 1 else ''} share no articles and cannot be compared")
+    return ("; ".join(parts) + ".") if parts else None
+
+
+def has_bootstrap(entry: dict[str, Any]) -> bool:
+    """False for an entry whose run asked for no bootstrap (``bs:0`` in its
+    signatures): its recorded intervals are the mean itself, not intervals."""
+    return not any(parse_signature(s).get("bs") == "0" for s in (entry.get("signatures") or {}).values())
 
 
 def metric_summary(entry: dict[str, Any], metric: str) -> dict[str, float]:

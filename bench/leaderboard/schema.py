@@ -66,14 +66,19 @@ def validate(data: Any, origin: str | Path) -> None:
 
 def read_leaderboard(path: Path) -> dict[str, Any]:
     """Read and validate a leaderboard file; every problem is one line naming the file."""
+    from bench.runs.readback import describe_json_error, loads_strict
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = loads_strict(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise LeaderboardError(f"{path}: not found; pass a leaderboard.json written by 'bench leaderboard'") from None
+    except IsADirectoryError:
+        raise LeaderboardError(f"{path}: is a folder; pass a leaderboard.json written by 'bench leaderboard'") from None
     except (OSError, UnicodeDecodeError) as err:
         raise LeaderboardError(f"{path}: unreadable ({err})") from None
-    except json.JSONDecodeError as err:
-        raise LeaderboardError(f"{path}: not JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except ValueError as err:  # NaN and Infinity are not JSON, whatever Python's parser takes
+        raise LeaderboardError(f"{path}: {describe_json_error(err)}; restore the file or rebuild it from the "
+                               "run folders") from None
     if isinstance(data, dict) and data.get("schema_version") == 2:
         data = upgrade_from_v2(data)
     validate(data, path)

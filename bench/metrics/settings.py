@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from bench.api.article import TARGETS
 from bench.api.metric import ComparativeMetric, Metric, ScoreKey, get_metric_class
+from bench.api.strict_values import refuse_switches_as_numbers
 from bench.errors import UnknownNameError
 from bench.metrics.rouge_metric import RougeMetric, RougeSettings
 from bench.metrics.rouge_types import is_rouge_type
@@ -24,10 +25,13 @@ from bench.metrics.rouge_types import is_rouge_type
 ROUGE = "rouge"  # the built-in metric every run has; its settings sit at the top of scoring:
 # Per-target length limits for stats.over_budget when a config names none.
 DEFAULT_BUDGETS = {"headline": {"words": 14, "chars": 90}, "standfirst": {"words": 40, "chars": 250}}
+# Resamples that finish: 100,000 bootstrap draws are already far past any interval's precision.
+MAX_RESAMPLES = 100_000
 
 
 class LengthBudget(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
     words: int = Field(ge=1)
     chars: int = Field(ge=1)
@@ -36,12 +40,12 @@ class LengthBudget(BaseModel):
 class ScoringConfig(RougeSettings):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
-    bootstrap: int = Field(default=1000, ge=0)
+    bootstrap: int = Field(default=1000, ge=0, le=MAX_RESAMPLES)
     confidence: float = Field(default=0.95, gt=0, lt=1)
     primary: str = "rougeLsum"
     # Paired tests between the systems of a run (bench.metrics.significance).
     significance: Literal["bootstrap", "randomization"] = "bootstrap"
-    significance_resamples: int = Field(default=1000, ge=0)
+    significance_resamples: int = Field(default=1000, ge=0, le=MAX_RESAMPLES)
     # Length budgets per target for stats.over_budget: an output over either limit counts.
     budgets: dict[str, LengthBudget] = Field(
         default_factory=lambda: {t: LengthBudget(**limits) for t, limits in DEFAULT_BUDGETS.items()}

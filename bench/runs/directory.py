@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 
 from bench.errors import UserError
+from bench.strict_yaml import describe_yaml_error, parse_yaml
 
 try:
     import fcntl
@@ -241,10 +242,14 @@ class RunDirectory:
     def saved_config(self) -> dict[str, Any]:
         """The resolved config this run was started with."""
         try:
-            data = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
+            data = parse_yaml(self.config_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{self.path}: no config.yaml; not a run directory written by 'bench run'") from None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        except yaml.YAMLError as err:
+            line, problem = describe_yaml_error(err)
+            raise UserError(f"{self.config_path}:{f' line {line}' if line else ''} {problem} (the run directory is "
+                            "damaged: restore config.yaml or start a new run)") from None
+        except (OSError, UnicodeDecodeError) as err:
             raise UserError(f"{self.config_path}: unreadable ({type(err).__name__}); the run directory is damaged") from None
         if not isinstance(data, dict):
             raise UserError(f"{self.config_path}: not a run config; the run directory is damaged")
@@ -274,13 +279,9 @@ class RunDirectory:
             raise UserError(f"{self.path}: not a run directory (not found); pass a folder written by 'bench run'")
         if not self.results_path.is_file():
             raise UserError(f"{self.path}: no results.json; the run did not finish - run it again to complete it")
-        try:
-            data = json.loads(self.results_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise UserError(f"{self.results_path}: unreadable ({err}); the run directory is damaged") from None
-        if not isinstance(data, dict) or "targets" not in data:
-            raise UserError(f"{self.results_path}: not a headline-bench results file")
-        return data
+        from bench.runs.readback import read_results
+
+        return read_results(self.results_path)
 
 
 class RunLocked(UserError):

@@ -20,15 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bench.api.strict_values import refuse_switches_as_numbers
 from bench.errors import ConfigError, DataError
 from bench.metrics.settings import ScoringConfig
 from bench.runs.directory import RunDirectory, write_atomic, write_jsonl
 from bench.runs.evaluate import SystemPredictions
 from bench.runs.fingerprint import reference_fingerprint
 from bench.runs.record import score_and_record
+from bench.strict_yaml import dump_yaml, read_yaml_file
 
 KIND = "score"
 # What the references are; "reference" when nobody said whether they are headlines or standfirsts.
@@ -36,11 +37,12 @@ SCORE_TARGETS = ("headline", "standfirst", "reference")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    _no_switches = model_validator(mode="before")(refuse_switches_as_numbers)
 
 
 class ExternalSystem(_Strict):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=100)
     predictions: str  # a JSONL (id + prediction) or line-aligned text file
     oracle: bool = False  # it read the references (an upper bound): listed apart, never ranked
 
@@ -50,7 +52,7 @@ class ScoreConfig(_Strict):
 
     kind: Literal["score"] = KIND
     name: str = Field(default="score", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    seed: int = 1234
+    seed: int = Field(default=1234, ge=0, le=2**32 - 1)
     references: list[str] = Field(min_length=1)
     target: Literal["headline", "standfirst", "reference"] = "reference"
     systems: list[ExternalSystem] = Field(min_length=1)
@@ -60,6 +62,10 @@ class ScoreConfig(_Strict):
     @classmethod
     def _distinct(cls, systems: list[ExternalSystem]) -> list[ExternalSystem]:
         names = [s.name for s in systems]
+        for name in names:
+            if not name.isprintable() or name != name.strip():
+                raise ValueError(f"the system name {name!r} holds a line break, a control character or spaces "
+                                 "at an end; pass --name with plain text")
         if len(set(names)) != len(names):
             raise ValueError(f"system names {names} repeat; give each system its own name")
         return systems
@@ -80,10 +86,7 @@ def is_score_config(raw: Any) -> bool:
 def load_score_config(path: Path) -> ScoreConfig:
     from bench.config import _first_error
 
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise ConfigError(f"{path}: cannot read it ({type(err).__name__}); check the file") from None
+    raw = read_yaml_file(Path(path))
     try:
         return ScoreConfig.model_validate(raw).resolved(Path(path).parent)
     except ValidationError as err:
@@ -111,8 +114,7 @@ def score_files(config: ScoreConfig, output: Path, show_progress: bool = True) -
         for s in config.systems
     ]
     directory = new_run_directory(output, config.name)
-    write_atomic(directory.config_path, yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False,
-                                                       allow_unicode=True))
+    write_atomic(directory.config_path, dump_yaml(config.model_dump(mode="json")))
     write_jsonl(directory.predictions_path, canonical_predictions(systems))
     dataset = {"source": ", ".join(config.references), "format": KIND,
                "fingerprint": reference_fingerprint(refs), "n_articles": len(ids), "ids": ids}
