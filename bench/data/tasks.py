@@ -20,10 +20,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bench.errors import UnknownNameError
+from bench.strict_yaml import parse_yaml
 
 DATA_ENV = "HEADLINE_BENCH_DATA"  # the shared data folder, where it is not ../shared/data
 TASK_FILES = "tasks"  # package data folder of bench
@@ -83,7 +83,8 @@ def all_tasks() -> dict[str, Task]:
     folder = resources.files("bench") / TASK_FILES
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            for task in _tasks_of(entry.name, yaml.safe_load(entry.read_text(encoding="utf-8"))):
+            # The strict reader every config goes through: a repeated key in a task file is a bug, not a choice.
+            for task in _tasks_of(entry.name, parse_yaml(entry.read_text(encoding="utf-8"))):
                 if task.task in found:
                     raise ValueError(f"task {task.task!r} is defined twice (bench/tasks/{entry.name})")
                 found[task.task] = task
