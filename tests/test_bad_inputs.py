@@ -386,6 +386,28 @@ CASES: dict[str, Bad] = {
     "data-short-seed-file": Bad(lambda t: ["run", config(t, data=str(Path(data_file(t, "seeds/a.txt",
                                                                                  "Only a headline\n")).parent))],
                                 "a seed article needs a headline line"),
+    "data-id-a-json-object": Bad(lambda t: bad_data(t, jsonl(with_row(1, id={"a": 1}))),
+                                "a.jsonl:2: field 'id' is a JSON object; an id must be text or a whole number"),
+    "data-id-a-fraction": Bad(lambda t: bad_data(t, jsonl(with_row(1, id=3.5))), "a.jsonl:2: field 'id' is float"),
+    "data-id-a-switch": Bad(lambda t: bad_data(t, jsonl(with_row(1, id=True))), "a.jsonl:2: field 'id' is bool"),
+    "data-fields-id-missing-column": Bad(
+        lambda t: ["run", config(t, dataset__fields={"id": "key"})],
+        "articles.jsonl: dataset.fields.id names the column 'key', which is not there"),
+    "data-300k-reference": Bad(lambda t: bad_data(t, jsonl(with_row(3, standfirst="Words go on. " * 23_077))),
+                               "over dataset.max_reference_chars (20,000); fix the row, or raise the limit"),
+    "data-reference-a-number": Bad(lambda t: bad_data(t, jsonl(with_row(5, standfirst=2024))),
+                                   "a.jsonl:6: field 'standfirst' is int, expected text"),
+    "data-csv-header-twice": Bad(lambda t: bad_data(t, "id,headline,headline,standfirst,body\n1,a,b,c,d\n", "a.csv"),
+                                 "a.csv:1: column(s) ['headline'] appear twice in the header"),
+    "score-empty-reference-line": Bad(
+        lambda t: ["score", "-r", data_file(t, "gold.txt", "a reference\nanother one\n   \nthe last\n"),
+                   "-p", data_file(t, "sys.txt", "a\nb\nc\nd\n"), "-o", str(t / "r")],
+        "gold.txt:3: empty reference; every line must hold a reference"),
+    "score-empty-jsonl-reference": Bad(
+        lambda t: ["score", "-r", data_file(t, "gold.jsonl", jsonl([{"id": "a", "references": ["x", "y"]},
+                                                                     {"id": "b", "references": ["z", ""]}])),
+                   "-p", data_file(t, "sys.jsonl", jsonl([{"id": "a", "prediction": "x"}, {"id": "b", "prediction": "z"}])),
+                   "-o", str(t / "r")], "gold.jsonl:2: empty 'references'"),
     "data-hub-offline": Bad(lambda t: ["run", config(t, data="hf:no_such_dataset_xyz")],
                             "hf:no_such_dataset_xyz: could not load split 'test'"),
     # --- the command line ------------------------------------------------------------------------
@@ -399,7 +421,7 @@ CASES: dict[str, Bad] = {
                                    "the run was started with a different seed"),
     "cli-resume-config-duplicate-key": Bad(
         lambda t: ["run", "--resume", str(_edit(unfinished_run(t), "config.yaml", lambda s: s + "seed: 7\n"))],
-        "key 'seed' appears twice in one mapping (first on line 2)"),
+        "key 'seed' appears twice in one mapping (first on line 2); keep one"),
     "cli-resume-config-alias-bomb": Bad(
         lambda t: ["run", "--resume", str(_edit(unfinished_run(t), "config.yaml", lambda s: s + yaml_bomb()))],
         "config.yaml: line 1 with its aliases expanded"),
