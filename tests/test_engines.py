@@ -35,8 +35,8 @@ def articles(n: int) -> list[Article]:
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     path = tmp_path / "articles.jsonl"
-    rows = [{"id": a.id, "headline": a.headline, "standfirst": a.standfirst, "body": a.body} for a in articles(5)]
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    path.write_text("".join(json.dumps({"id": a.id, "headline": a.headline, "standfirst": a.standfirst,
+                                        "body": a.body}) + "\n" for a in articles(5)), encoding="utf-8")
     return path
 
 

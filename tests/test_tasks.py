@@ -272,7 +272,7 @@ def test_a_new_format_is_one_registered_class(tmp_path: Path, monkeypatch: pytes
             table = pa.table({h: [r[i] for r in rows] for i, h in enumerate(header)})
             return formats.RawTable.from_table(table.select([n for n in wanted if n in header]), header, source)
 
-    monkeypatch.setitem(formats._registered, "tsv-test", TabSeparated)
+    monkeypatch.setitem(formats.REGISTRY.registered, "tsv-test", TabSeparated)
     (tmp_path / "a.tsv").write_text("id\theadline\tbody\n7\tA title\tThe body. Two.\n", encoding="utf-8")
     dataset = load_dataset_from_config(DatasetConfig(source=str(tmp_path / "a.tsv")), ["headline"], 1)
     assert dataset.format == "tsv-test" and dataset.articles[0].headline == "A title"

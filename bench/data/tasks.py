@@ -83,6 +83,7 @@ def all_tasks() -> dict[str, Task]:
     folder = resources.files("bench") / TASK_FILES
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
+            # The strict reader every config goes through: a repeated key in a task file is a bug, not a choice.
             for task in _tasks_of(entry.name, parse_yaml(entry.read_text(encoding="utf-8"))):
                 if task.task in found:
                     raise ValueError(f"task {task.task!r} is defined twice (bench/tasks/{entry.name})")

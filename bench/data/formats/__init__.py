@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Literal
 
-from bench.errors import DataError, UnknownNameError
+from bench.api.registry import Registry
+from bench.errors import DataError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -72,38 +73,23 @@ class DatasetFormat(ABC):
         what they are read for; a format may return only those that exist."""
 
 
-_registered: dict[str, type[DatasetFormat]] = {}
+REGISTRY: Registry[type[DatasetFormat]] = Registry(ENTRY_POINT_GROUP, DatasetFormat, "dataset format", "formats",
+                                                   stamp_name=True)
 
 
 def register_format(cls: type[DatasetFormat]) -> type[DatasetFormat]:
     """Class decorator: make a format available under ``cls.name`` in this process."""
-    _registered[cls.name] = cls
-    return cls
-
-
-def format_classes() -> dict[str, type[DatasetFormat]]:
-    """Every format: the entry points of ``bench.formats``, then those registered in-process."""
-    from bench.api.registry import entry_point_values, load_entry_point, load_env_plugins
-
-    load_env_plugins()
-    found: dict[str, type[DatasetFormat]] = {}
-    for name in entry_point_values(ENTRY_POINT_GROUP):
-        cls = load_entry_point(ENTRY_POINT_GROUP, name)
-        if not (isinstance(cls, type) and issubclass(cls, DatasetFormat)):
-            raise TypeError(f"entry point {name!r} of {ENTRY_POINT_GROUP} is not a DatasetFormat subclass")
-        found[name] = cls
-    found.update(_registered)
-    return dict(sorted(found.items()))
+    return REGISTRY.register(cls.name)(cls)
 
 
 def format_types() -> dict[str, str]:
     """Every format name -> where it comes from (``module:Class``), importing none."""
-    from bench.api.registry import entry_point_values, load_env_plugins
+    return REGISTRY.names()
 
-    load_env_plugins()
-    found = dict(entry_point_values(ENTRY_POINT_GROUP))
-    found.update({name: f"{cls.__module__}:{cls.__qualname__}" for name, cls in _registered.items()})
-    return dict(sorted(found.items()))
+
+def format_classes() -> dict[str, type[DatasetFormat]]:
+    """Every format class, by name (each format module is small: imports are cheap)."""
+    return {name: REGISTRY.get(name) for name in REGISTRY.names()}
 
 
 def format_names() -> list[str]:
@@ -111,10 +97,7 @@ def format_names() -> list[str]:
 
 
 def get_format(name: str) -> DatasetFormat:
-    classes = format_classes()
-    if name not in classes:
-        raise UnknownNameError(f"unknown dataset format {name!r}; registered formats: {', '.join(classes)}")
-    return classes[name]()
+    return REGISTRY.get(name)()
 
 
 def detect_format(source: str) -> str:
