@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from run_helpers import bbc_articles, bench, write_config, write_jsonl
+from run_helpers import bench, news_articles, write_config, write_jsonl
 
 from bench.cli import main as cli_main
 from bench.config import DatasetConfig
@@ -24,9 +24,9 @@ LEAD = [{"name": "lead-1", "type": "lead", "sentences": 1}]
 
 
 @pytest.fixture(scope="module")
-def rows(shared_data: Path) -> list[dict[str, Any]]:
+def rows() -> list[dict[str, Any]]:
     """Six real BBC articles: id, headline, standfirst, body."""
-    return [{k: r[k] for k in ("id", "headline", "standfirst", "body")} for r in bbc_articles(shared_data, 6)]
+    return [{k: r[k] for k in ("id", "headline", "standfirst", "body")} for r in news_articles(6)]
 
 
 def load(source: Path, targets: list[str] = BOTH, **settings: Any):

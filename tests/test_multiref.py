@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from run_helpers import bbc_articles, write_config, write_jsonl
+from run_helpers import news_articles, write_config, write_jsonl
 
 from bench.api.article import Article
 from bench.config import DatasetConfig, validate_config
@@ -22,11 +22,11 @@ SUMMARIZERS = [{"name": "lead-1", "type": "lead", "sentences": 1}, {"name": "lea
 
 
 @pytest.fixture(scope="module")
-def rows(shared_data: Path) -> list[dict[str, Any]]:
-    """40 real BBC articles whose standfirst has two human references: the
+def rows() -> list[dict[str, Any]]:
+    """40 made-up news articles (tests/news_fixture.py) whose standfirst has two human references: the
     standfirst itself and the headline (a shorter rewording of the same news)."""
     return [{"id": r["id"], "standfirst": [r["standfirst"], r["headline"]], "body": r["body"]}
-            for r in bbc_articles(shared_data, 40)]
+            for r in news_articles(40)]
 
 
 def load(source: Path, targets: list[str] | None = None, **settings: Any):
@@ -137,7 +137,7 @@ def test_empty_references_beside_real_ones_are_left_out_and_counted(rows: list[d
 
 
 @pytest.mark.parametrize("rule", ["max", "mean"])
-def test_the_oracle_chooses_by_every_reference(rule: str, shared_data: Path) -> None:
+def test_the_oracle_chooses_by_every_reference(rule: str) -> None:
     """Checked against a brute force over the body's sentences with rouge-score:
     the oracle's first pick maximizes the mean of ROUGE-1 and ROUGE-2 F1, combined
     over the references by ``rule``."""
@@ -148,7 +148,7 @@ def test_the_oracle_chooses_by_every_reference(rule: str, shared_data: Path) -> 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
     oracle = OracleSummarizer(OracleSettings(name="o", type="oracle", max_sentences=1, multiref=rule))
     changed = 0
-    for r in bbc_articles(shared_data, 30):
+    for r in news_articles(30):
         sentences = body_sentences(Article(id="x", body=r["body"]))
         refs = (r["headline"], sentences[len(sentences) // 2])  # the second one is a sentence of the body itself
         article = Article(id=r["id"], body=r["body"], headlines=refs)
@@ -204,14 +204,14 @@ def test_a_single_reference_signature_is_byte_identical_to_before(rows: list[dic
 
 @pytest.mark.parametrize("rule", ["max", "mean"])
 def test_the_compiled_oracle_picks_what_the_python_loop_picks_with_several_references(
-    rule: str, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    rule: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bench.kernel import native
 
     if native() is None:
         pytest.skip("the compiled kernel is not built here (pip install -e .)")
     articles = [Article(id=r["id"], body=r["body"], headlines=(r["headline"], r["standfirst"]),
-                        standfirsts=(r["standfirst"],)) for r in bbc_articles(shared_data, 60)]
+                        standfirsts=(r["standfirst"],)) for r in news_articles(60)]
     settings = OracleSettings(name="o", type="oracle", max_sentences={"headline": 2, "standfirst": 2}, multiref=rule)
     compiled = OracleSummarizer(settings).summarize(articles, "headline")
     monkeypatch.setenv("HEADLINE_BENCH_KERNEL", "python")

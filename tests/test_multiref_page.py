@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from run_helpers import bbc_articles, write_config, write_jsonl
+from run_helpers import news_articles, write_config, write_jsonl
 
 from bench.cli import main
 from bench.leaderboard.articles import browser_data
@@ -17,12 +17,12 @@ SUMMARIZERS = [{"name": "lead-1", "type": "lead", "sentences": 1}, {"name": "ora
 
 
 @pytest.fixture(scope="module")
-def page(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A run where each standfirst has two real references (the standfirst and the
+def page(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A run where each standfirst has two references (the standfirst and the
     headline) and each headline one, and its leaderboard page."""
     out = tmp_path_factory.mktemp("multiref-page")
     rows = [{"id": r["id"], "headline": r["headline"], "standfirst": [r["standfirst"], r["headline"]],
-             "body": r["body"]} for r in bbc_articles(shared_data, 15)]
+             "body": r["body"]} for r in news_articles(15)]
     config = write_config(out / "c.yaml", write_jsonl(out / "a.jsonl", rows), SUMMARIZERS, name="multi")
     assert main(["run", str(config), "-o", str(out / "runs"), "-q"]) == 0
     html = out / "leaderboard.html"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from run_helpers import bbc_articles, write_config, write_jsonl
+from run_helpers import bbc_articles, news_articles, write_config, write_jsonl
 
 from bench.cli import main as cli_main
 from bench.config import DatasetConfig, validate_config
@@ -284,9 +284,9 @@ def test_a_new_format_is_one_registered_class(tmp_path: Path, monkeypatch: pytes
 
 
 def test_a_source_without_headlines_runs_when_only_the_standfirst_is_scored(
-    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rows = [{k: r[k] for k in ("id", "standfirst", "body")} for r in bbc_articles(shared_data, 10)]
+    rows = [{k: r[k] for k in ("id", "standfirst", "body")} for r in news_articles(10)]
     data = write_jsonl(tmp_path / "a.jsonl", rows)
     config = write_config(tmp_path / "c.yaml", data, [{"name": "lead-1", "type": "lead"}], targets=["standfirst"])
     results = bench_run([str(config), "-o", str(tmp_path / "runs")], capsys)
@@ -297,17 +297,17 @@ def test_a_source_without_headlines_runs_when_only_the_standfirst_is_scored(
     assert line.endswith("map it with dataset.fields.headline")
 
 
-def test_an_unscored_target_mapped_to_a_missing_column_is_still_an_error(shared_data: Path, tmp_path: Path) -> None:
-    rows = [{k: r[k] for k in ("id", "standfirst", "body")} for r in bbc_articles(shared_data, 3)]
+def test_an_unscored_target_mapped_to_a_missing_column_is_still_an_error(tmp_path: Path) -> None:
+    rows = [{k: r[k] for k in ("id", "standfirst", "body")} for r in news_articles(3)]
     config = DatasetConfig(source=str(write_jsonl(tmp_path / "a.jsonl", rows)), fields={"headline": "title"})
     with pytest.raises(DataError, match=r"no column 'title' for the article headline.*fix dataset\.fields\.headline"):
         load_dataset_from_config(config, ["standfirst"], 1)
 
 
-def test_an_unscored_column_that_is_not_text_is_left_out_with_a_note(shared_data: Path, tmp_path: Path) -> None:
+def test_an_unscored_column_that_is_not_text_is_left_out_with_a_note(tmp_path: Path) -> None:
     import pyarrow as pa
 
-    rows = bbc_articles(shared_data, 3)
+    rows = news_articles(3)
     table = pa.table({"id": [r["id"] for r in rows], "headline": [1, 2, 3], "standfirst": [r["standfirst"] for r in rows],
                       "body": [r["body"] for r in rows]})
     dataset = load_dataset_from_config(DatasetConfig(source=str(write_parquet(table, tmp_path / "a.parquet"))),
