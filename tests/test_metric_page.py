@@ -11,7 +11,8 @@ import pytest
 
 from bench.cli import main
 from run_helpers import news_articles, run_dirs, write_config, write_jsonl
-from test_browser import ARTIFACTS, PAYLOAD, Browser, pytestmark  # noqa: F401 (skips without Chromium)
+from test_browser import ARTIFACTS, PAYLOAD, browser, pytestmark  # noqa: F401 (the browser fixture; skips without Chromium)
+from test_browser import ranked_keys
 
 
 @pytest.fixture(scope="module")
@@ -41,23 +42,11 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"html": html, "data": json.loads(html.with_suffix(".json").read_text()), "victim": victim["id"]}
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):
-    chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
-    yield chromium
-    chromium.close()
-
-
-def keys_in_order(browser: Browser, target: str) -> list[str]:
-    return browser.js(f"[...document.querySelectorAll('table.scores[data-target={target}] tbody.ranked tr')]"
-                      ".map(tr => tr.dataset.key)")
-
-
 def test_a_plugin_metric_ranks_the_page_with_its_own_labels(browser, page):
     browser.open(page["html"].as_uri())
     assert browser.js("document.documentElement.dataset.rendered") == "true" and browser.errors() == []
     block = page["data"]["boards"][0]["targets"]["headline"]
-    assert keys_in_order(browser, "headline") == [e["key"] for e in block["entries"]]
+    assert ranked_keys(browser, "headline") == [e["key"] for e in block["entries"]]
     header = "table.scores[data-target=headline] th[data-col='overlap.r']"
     assert browser.js(f"document.querySelector(\"{header}\").className").endswith("primary")
     assert browser.js(f"document.querySelector(\"{header} button\").textContent").startswith("Overlap")
@@ -68,7 +57,7 @@ def test_a_plugin_metric_ranks_the_page_with_its_own_labels(browser, page):
     browser.click("table.scores[data-target=headline] th[data-col='missed.n'] button")
     browser.click("table.scores[data-target=headline] th[data-col='missed.n'] button")
     by_missed = sorted(block["entries"], key=lambda e: e["scores"]["missed"]["n"]["mean"])
-    assert keys_in_order(browser, "headline") == [e["key"] for e in by_missed]
+    assert ranked_keys(browser, "headline") == [e["key"] for e in by_missed]
     assert browser.js("document.querySelector('svg.bar-chart').getAttribute('aria-label')") == "bar chart of overlap.r"
     # The comparative metric's per-system numbers, as a table.
     rows = browser.js("[...document.querySelectorAll('div.comparison[data-metric=\"test-pairs\"]')[0]"
