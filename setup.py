@@ -18,7 +18,7 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 KERNEL = "bench/kernel"
-C_SOURCES = ["words.c", "corpus.c", "grams.c", "lcs.c", "pairs.c", "oracle.c", "sentences.c"]
+C_SOURCES = ["words.c", "corpus.c", "grams.c", "lcs.c", "pairs.c", "oracle.c", "sentences.c", "porter.c", "batch.c"]
 # No fused multiply-adds (every score must be rouge-score's float, bit for bit), and
 # no -ffast-math. -O3 vectorises the n-gram and mask loops.
 UNIX_FLAGS = ["-O3", "-ffp-contract=off", "-fno-fast-math", "-std=c99"]

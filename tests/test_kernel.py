@@ -1,7 +1,8 @@
 """The compiled scoring kernel (bench.kernel) does exactly what the Python it replaces
 does: the tokenizers, the sentence splitter, rougeN for any n, LCS and rougeLsum's
 union LCS (on made-up texts built to have many tied LCSs), the greedy oracle, and
-the forked two-core path. Without the kernel, the pure-Python path runs and says so."""
+the forked path of tokenizers the C batch does not reproduce (test_kernel_batch
+has the batch). Without the kernel, the pure-Python path runs and says so."""
 
 from __future__ import annotations
 
@@ -199,16 +200,25 @@ def test_both_paths_give_bit_identical_arrays_on_real_pairs(shared_data: Path, r
 # ----- several cores ----------------------------------------------------------------
 @needs_kernel
 @pytest.mark.skipif(not forked.can_fork(), reason="no fork on this platform")
-def test_forked_workers_give_the_serial_numbers_and_share_their_stems() -> None:
+def test_forked_workers_give_the_serial_numbers_and_share_their_stems(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The unicode tokenizer is not one the C batch reproduces (test_kernel_batch),
+    # so two workers are forked processes that pool their stems.
     rng = random.Random(23)
     texts = [made_up_text(rng, rng.randrange(1, 40)) for _ in range(3000)]
     preds = [rng.choice(texts) for _ in range(5000)]
     refs = [[rng.choice(texts[:800])] for _ in range(5000)]
     types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
-    serial = FastRougeScorer(types, workers=1, implementation="c").score_arrays(preds, refs)
-    parallel = FastRougeScorer(types, workers=2, implementation="c").score_arrays(preds, refs)
+    serial = FastRougeScorer(types, workers=1, implementation="c", tokenizer="unicode")
+    parallel = FastRougeScorer(types, workers=2, implementation="c", tokenizer="unicode")
+    assert not parallel._pairs.can_score_texts(True)
+    forks: list[int] = []
+    real_run = forked.run
+    monkeypatch.setattr(forked, "run", lambda work, workers: forks.append(workers) or real_run(work, workers))
+    got = parallel.score_arrays(preds, refs)
+    assert forks == [2]
+    expected = serial.score_arrays(preds, refs)
     for t in types:
-        assert np.array_equal(serial[t], parallel[t])
+        assert np.array_equal(expected[t], got[t])
 
 
 @pytest.mark.skipif(not forked.can_fork(), reason="no fork on this platform")
@@ -451,6 +461,7 @@ def test_texts_that_are_not_str_are_refused_the_same_way_on_any_number_of_cores(
     import bench.metrics.fast_rouge as fast_rouge
 
     monkeypatch.setattr(fast_rouge, "PARALLEL_MIN_PAIRS", 10)
+    monkeypatch.setattr(fast_rouge, "THREADS_MIN_PAIRS", 10)
     with pytest.raises(TypeError, match="str"):
         FastRougeScorer(workers=workers).score_arrays(["a headline"] * 20, [[b"bytes, not text"]] * 20)
     import numpy

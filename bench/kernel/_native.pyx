@@ -3,8 +3,10 @@
 
 Everything that runs per character, per token or per pair is C; Python is
 called only once per distinct word (its stem, from the project's own stemmer)
-and once per text the tokenizer must prepare (``str.lower`` where rouge-score's
-tokenizer needs it, NFKC and case folding for the unicode tokenizer).
+and once per text the tokenizer must prepare (NFKC and case folding for the
+unicode tokenizer). ``score_texts`` runs rouge-score's tokenizer with NLTK's
+Porter stemmer entirely in C (src/batch.c, src/porter.c), in threads that
+release the GIL: that is what lets a batch use several cores.
 """
 
 import array
@@ -85,6 +87,26 @@ cdef extern from "src/sentences.h":
     int wordset_add(WordSet *s, const char *w, int len)
     int split_spans(const SplitRules *rules, object text, SpanBuf *out)
 
+cdef extern from "src/batch.h":
+    void kernel_init()
+    int c_porter_stem "porter_stem"(const char *word, int n, char *out)
+    ctypedef struct TextRef:
+        const void *data
+        int64_t len
+        int32_t kind
+    int BATCH_NOT_PLAIN
+    ctypedef struct BatchJob:
+        PyObject **preds
+        PyObject **refs
+        int64_t npairs
+        const SplitRules *split
+        int stem
+        ScoreSpec spec
+        int32_t *pred_tid
+        int32_t *ref_tid
+        double *out
+    int batch_run_part(const BatchJob *job, int part, int parts) nogil
+
 
 cdef extern from *:
     """
@@ -95,6 +117,7 @@ cdef extern from *:
     const char *KERNEL_SOURCE_HASH
 
 SOURCE_HASH = KERNEL_SOURCE_HASH.decode("ascii")  # of the sources this was built from (setup.py)
+kernel_init()  # the scans' tables, before any thread scans
 LINE_END = "\x00"  # bench.tokenizers.words.LINE_END: ends a line in words_by_line()
 _MISSING = object()
 _SCAN_MODES = {"rouge-score": 0, "classes": 1, "words": 2}
@@ -234,7 +257,8 @@ cdef class Vocabulary:
     for the words it changes: ``"rouge-score"`` (rouge-score's tokenizer: ``stem``
     words longer than 3 characters, keep tokens that are [a-z0-9]+) or
     ``"unicode"`` (``stem`` ASCII words longer than 3 characters); ``stem`` is then
-    the stemmer's ``stem`` method, or None for no stemming.
+    the stemmer's ``stem`` method, or None for no stemming. ``c_stem``: src/porter.c
+    gives ``stem``'s stems (bench.kernel.stemming.compiled_porter said so).
     """
 
     cdef WordTable table
@@ -247,11 +271,13 @@ cdef class Vocabulary:
     cdef int scan_mode  # 0 rouge-score, 1 classes, 2 words
     cdef list pending_words  # pending() as last built, or None
     cdef object normalize, prepare, words_by_line, classes_ref, stem
+    cdef bint c_stem
     cdef int rule  # 0: call normalize; 1: rouge-score's; 2: unicode's
     cdef const uint8_t[::1] classes
     cdef dict token_ids
 
-    def __cinit__(self, mode, normalize, classes=None, prepare=None, words_by_line=None, rule=None, stem=None):
+    def __cinit__(self, mode, normalize, classes=None, prepare=None, words_by_line=None, rule=None, stem=None,
+                  c_stem=False):
         self.scan_mode = _SCAN_MODES.get(mode, -1)
         self.rule = _RULES.get(rule, -1)
         if self.scan_mode < 0:
@@ -261,6 +287,7 @@ cdef class Vocabulary:
         if self.rule == 1 and self.scan_mode != 0:
             raise ValueError("the rouge-score rule needs the rouge-score scan (its words are [a-z0-9]+)")
         self.stem = stem
+        self.c_stem = bool(c_stem) and stem is not None  # porter.c stands in for ``stem``
         if self.scan_mode == 1 and (classes is None or len(classes) != 0x110000):
             raise ValueError("mode 'classes' needs a table of 0x110000 classes")
         if self.scan_mode == 2 and words_by_line is None:
@@ -385,7 +412,7 @@ cdef class Vocabulary:
             return self.normalize(word)
         if not self._needs_python(word):
             return word  # the scan made it: rouge-score's are [a-z0-9]+ already
-        token = self.stem(word)
+        token = _porter(word) if self.c_stem else self.stem(word)  # rule 1 and 2's words here are [a-z0-9]+
         if self.rule == 1 and not _is_ascii_alnum(token):
             return None  # rouge-score's VALID_TOKEN_RE
         return token
@@ -409,11 +436,7 @@ cdef class Vocabulary:
             if not isinstance(text, str):
                 raise TypeError(f"texts must be str, not {type(text).__name__}")
             text = str(text)
-        if self.scan_mode == 0:
-            if PyUnicode_KIND(text) != 1:
-                # Above U+00FF, str.lower() may give ASCII letters (U+0130, U+212A);
-                # rouge-score lower-cases first, so do the same. Latin-1 cannot.
-                text = text.lower()
+        if self.scan_mode == 0:  # str.lower() is folded into the scan (see kernel.h)
             rc = scan_rouge_score(&self.table, PyUnicode_DATA(text), PyUnicode_KIND(text),
                                   PyUnicode_GET_LENGTH(text), out)
         elif self.scan_mode == 1:
@@ -508,6 +531,170 @@ def score_pairs(Corpus corpus, const int32_t[::1] pred, const int32_t[::1] ref, 
     workspace_free(w)
     if rc:
         raise MemoryError()
+
+
+def porter_stem(str word) -> str:
+    """NLTK's ``PorterStemmer().stem(word)`` (NLTK_EXTENSIONS) in C, for a word of
+    [a-z0-9] (bench.kernel.stemming says when it may stand in for NLTK's)."""
+    if not word.isascii() or any(not ("a" <= c <= "z" or "0" <= c <= "9") for c in word):
+        raise ValueError(f"porter_stem takes words of [a-z0-9], not {word!r}")
+    return _porter(word)
+
+
+cdef str _porter(str word):
+    cdef bytes data = word.encode("ascii")
+    cdef Py_ssize_t n = len(data)
+    cdef char buf[64]
+    cdef char *out = &buf[0]
+    if n >= 62:
+        out = <char *>malloc(n + 2)
+    if out == NULL:
+        raise MemoryError()
+    try:
+        n = c_porter_stem(data, <int>n, out)
+        return out[:n].decode("ascii")
+    finally:
+        if out != &buf[0]:
+            free(out)
+
+
+cdef class _Batch:
+    """A BatchJob and what it points into, kept alive while its parts run."""
+
+    cdef BatchJob job
+    cdef int32_t ords[16]
+    cdef list preds, refs  # private copies: no other code can change them while parts run
+    cdef object splitter
+    cdef int32_t[::1] pred_tid, ref_tid
+    cdef double[:, :, ::1] out
+    cdef readonly object outcome  # per part: 0 done, -1 out of memory, BATCH_NOT_PLAIN
+    cdef int[::1] outcome_view
+
+    def run(self, int part, int parts):
+        """Part ``part`` of ``parts``, the GIL released (a thread's whole work)."""
+        cdef int rc
+        with nogil:
+            rc = batch_run_part(&self.job, part, parts)
+        self.outcome_view[part] = rc
+
+
+cdef extern from "Python.h":
+    PyObject *PyList_GET_ITEM(object o, Py_ssize_t i)
+    PyObject *PyTuple_GET_ITEM(object o, Py_ssize_t i)
+    bint PyUnicode_CheckExact(PyObject *o)
+    bint PyList_CheckExact(PyObject *o)
+    bint PyTuple_CheckExact(PyObject *o)
+    Py_ssize_t Py_SIZE(PyObject *o)
+    ctypedef struct PyListObject:
+        PyObject **ob_item
+
+
+def plain_texts(list texts not None) -> list:
+    """``texts`` as plain str objects (a str subclass as its str); TypeError for anything else."""
+    out = []
+    for text in texts:
+        if type(text) is not str:
+            if not isinstance(text, str):
+                raise TypeError(f"texts must be str, not {type(text).__name__}")
+            text = str(text)
+        out.append(text)
+    return out
+
+
+def single_references(references) -> list | None:
+    """The one reference of every prediction (a list), or None unless every entry of
+    ``references`` (a list) is a one-element list or tuple holding a plain str: the
+    common case, checked and flattened in one pass."""
+    if type(references) is not list:
+        return None
+    cdef Py_ssize_t n = len(references), i
+    cdef PyObject *group
+    cdef PyObject *text
+    cdef list out = [None] * n
+    for i in range(n):
+        group = PyList_GET_ITEM(references, i)
+        if PyList_CheckExact(group) and Py_SIZE(group) == 1:
+            text = PyList_GET_ITEM(<object>group, 0)
+        elif PyTuple_CheckExact(group) and Py_SIZE(group) == 1:
+            text = PyTuple_GET_ITEM(<object>group, 0)
+        else:
+            return None
+        if not PyUnicode_CheckExact(text):
+            return None
+        out[i] = <object>text
+    return out
+
+
+def score_texts(list preds not None, list refs not None, orders, bint want_l, bint want_lsum,
+                SentenceSplitter splitter, bint stem, int workers, double[:, :, ::1] out):
+    """Pairs (preds[k], refs[k]) tokenized as rouge-score does (NLTK's Porter stems
+    if ``stem``; sentence lines from ``splitter`` if given) and scored into ``out``
+    (pairs x types x 3), entirely in C, on ``workers`` threads that release the GIL."""
+    if not 1 <= workers <= 256:
+        raise ValueError("workers must be in 1..256")
+    batch = make_batch(preds, refs, orders, want_l, want_lsum, splitter, stem, workers, out)
+    if batch is None:
+        return
+    _run_parts(batch, workers)
+    if BATCH_NOT_PLAIN in batch.outcome:  # a str subclass, or not a str: make them plain, once
+        batch = make_batch(plain_texts(preds), plain_texts(refs), orders, want_l, want_lsum, splitter, stem,
+                           workers, out)
+        _run_parts(batch, workers)
+    if any(batch.outcome):
+        raise MemoryError("out of memory while scoring")
+
+
+def _run_parts(_Batch batch, int workers):
+    import threading
+
+    threads = [threading.Thread(target=batch.run, args=(part, workers), daemon=True) for part in range(1, workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        batch.run(0, workers)
+    finally:
+        for thread in threads:
+            thread.join()
+
+
+def make_batch(list preds not None, list refs not None, orders, bint want_l, bint want_lsum,
+               SentenceSplitter splitter, bint stem, int parts, double[:, :, ::1] out):
+    """``score_texts``' job, to be run part by part (``run(part, parts)``); None when empty."""
+    import numpy
+
+    cdef Py_ssize_t n = len(preds), k
+    if len(refs) != n:
+        raise ValueError("preds and refs differ in length")
+    cdef _Batch batch = _Batch()
+    batch.job.spec.n_orders = len(orders)
+    if batch.job.spec.n_orders > 16:
+        raise ValueError("at most 16 n-gram orders")
+    for k in range(batch.job.spec.n_orders):
+        if not 1 <= orders[k] <= 1000:
+            raise ValueError(f"n-gram order {orders[k]} out of range")
+        batch.ords[k] = orders[k]
+    batch.job.spec.orders = batch.ords
+    batch.job.spec.want_l = want_l
+    batch.job.spec.want_lsum = want_lsum
+    if out.shape[0] != n or out.shape[1] != batch.job.spec.n_orders + want_l + want_lsum or out.shape[2] != 3:
+        raise ValueError("out must be pairs x types x 3")
+    if n == 0:
+        return None
+    batch.preds, batch.refs, batch.splitter = list(preds), list(refs), splitter
+    batch.pred_tid = numpy.empty(n, dtype=numpy.int32)
+    batch.ref_tid = numpy.empty(n, dtype=numpy.int32)
+    batch.out = out
+    batch.outcome = numpy.zeros(parts, dtype=numpy.intc)
+    batch.outcome_view = batch.outcome
+    batch.job.preds = (<PyListObject *>batch.preds).ob_item  # read by the parts, which hold no GIL
+    batch.job.refs = (<PyListObject *>batch.refs).ob_item
+    batch.job.npairs = n
+    batch.job.split = &splitter.rules if splitter is not None else NULL
+    batch.job.stem = stem
+    batch.job.pred_tid = &batch.pred_tid[0]
+    batch.job.ref_tid = &batch.ref_tid[0]
+    batch.job.out = &out[0, 0, 0]
+    return batch
 
 
 def combine(const double[:, :, ::1] flat, const int64_t[::1] first, int rule, double[:, :, ::1] out):

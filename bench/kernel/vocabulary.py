@@ -65,19 +65,37 @@ def normalize_rule(tokenizer: WordTokenizer, mode: str) -> tuple[str | None, Any
     return None, None
 
 
+def stems_in_c(tokenizer: WordTokenizer) -> bool | None:
+    """For ``_native.score_texts``, which runs rouge-score's tokenizer wholly in C:
+    whether ``tokenizer`` stems (True/False), or None where score_texts would not
+    give its tokens (another tokenizer, or a stemmer the C port does not stand for)."""
+    from bench.kernel.stemming import compiled_porter
+
+    mode = scan_mode(tokenizer)
+    rule, stem = normalize_rule(tokenizer, mode)
+    if native() is None or mode != "rouge-score" or rule != "rouge-score":
+        return None
+    if stem is None:
+        return False
+    return True if compiled_porter(stem) else None
+
+
 def make_vocabulary(tokenizer: WordTokenizer) -> Any:
     """A ``_native.Vocabulary`` for ``tokenizer`` (the compiled kernel must be there)."""
     kernel = native()
     if kernel is None:
         raise RuntimeError("the compiled kernel is not available")
+    from bench.kernel.stemming import compiled_porter
+
     mode = scan_mode(tokenizer)
     rule, stem = normalize_rule(tokenizer, mode)
+    c_stem = rule is not None and compiled_porter(stem)
     if mode == "classes":
         return kernel.Vocabulary(mode, tokenizer.normalize, classes=unicode_classes(), prepare=_nfkc_casefold,
-                                 rule=rule, stem=stem)
+                                 rule=rule, stem=stem, c_stem=c_stem)
     if mode == "words":
         return kernel.Vocabulary(mode, tokenizer.normalize, words_by_line=tokenizer.words_by_line)
-    return kernel.Vocabulary(mode, tokenizer.normalize, rule=rule, stem=stem)
+    return kernel.Vocabulary(mode, tokenizer.normalize, rule=rule, stem=stem, c_stem=c_stem)
 
 
 def _nfkc_casefold(text: str) -> str:

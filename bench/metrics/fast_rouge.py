@@ -11,8 +11,11 @@ operations in the same order; only the bookkeeping is faster:
   the same numbers either way; ``implementation`` says which ran;
 - rouge1..rouge9, rougeL by bit-parallel LCS, rougeLsum by rouge-score's own
   summary-level union LCS (including which LCS its backtrack picks);
-- large batches use several CPU cores (forked workers, split by reference; the
-  C path's workers share the stems they compute, bench.metrics.forked).
+- large batches use several CPU cores, split by reference: rouge-score's own
+  tokenizer runs wholly in C on threads that share nothing (``score_texts`` in
+  bench.metrics.rouge_native); other tokenizers, whose words are stemmed in
+  Python, on forked workers that share the stems they compute
+  (bench.metrics.forked).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from bench.metrics.rouge_types import ngram_order
 from bench.tokenizers.words import WordTokenizer, make_tokenizer
 
 PARALLEL_MIN_PAIRS = 4000  # below this, forking costs more than it saves
+THREADS_MIN_PAIRS = 1000  # below this, a second thread costs more than it saves
 IMPLEMENTATIONS = ("auto", "c", "python")
 
 
@@ -101,6 +105,9 @@ class FastRougeScorer:
     def _score_all(self, predictions: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray:
         if len(predictions) != len(references):
             raise ValueError(f"{len(predictions)} predictions but {len(references)} reference lists")
+        single = self._pairs.single_references(references) if self.implementation == "c" else None
+        if single is not None:  # one plain str each, checked and flattened in C
+            return self._score_flat(list(predictions), single)
         if any(issubclass(kind, str) for kind in set(map(type, references))):
             raise TypeError("references must be sequences of strings, not one string")
         counts = list(map(len, references))
@@ -121,6 +128,10 @@ class FastRougeScorer:
         return combine(flat, owner, len(predictions), self.multiref)
 
     def _score_flat(self, preds: list[str], refs: list[str]) -> np.ndarray:
+        if self.implementation == "c" and self._pairs.can_score_texts(self._split):
+            threads = self.workers if len(preds) >= THREADS_MIN_PAIRS else 1
+            return self._pairs.score_texts(preds, refs, self._split, self.orders, self.want_l, self.want_lsum,
+                                           threads)
         parallel = self.workers >= 2 and len(preds) >= PARALLEL_MIN_PAIRS and forked.can_fork()
         if not parallel:
             return self._score_serial(preds, refs)

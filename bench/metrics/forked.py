@@ -1,8 +1,9 @@
 """Run one job in several forked processes that share what they learn halfway.
 
-The compiled scorer's only Python work is stemming each distinct word, and
-splitting the pairs over processes would make every process stem most of the
-vocabulary again (the common words are everywhere). So each worker stems only
+For a tokenizer the C batch does not reproduce (bench.kernel's score_texts),
+the compiled scorer's only Python work is normalizing (stemming) each distinct
+word, and splitting the pairs over processes would make every process stem most
+of the vocabulary again (the common words are everywhere). So each worker stems only
 its share of the new words (by hash), the shares are pooled through the parent
 (``Exchange.share``), and each worker then stems just the words no one else
 had. Workers are ``os.fork`` children (the inputs are inherited, not pickled);

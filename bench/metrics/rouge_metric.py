@@ -36,7 +36,7 @@ class RougeSettings(MetricSettings):
     # fast: bench.metrics.fast_rouge, the same numbers as rouge-score; rouge-score: the reference.
     backend: str = "fast"
     multiref: Literal["max", "mean"] = "max"
-    workers: int = Field(default=0, ge=0, le=256)  # processes for the fast scorer; 0: up to 2 on large inputs
+    workers: int = Field(default=0, ge=0, le=256)  # threads (or processes) for the fast scorer; 0: up to 2
 
     @field_validator("rouge")
     @classmethod

@@ -1,9 +1,12 @@
 """The compiled path of the fast ROUGE scorer (bench.kernel's C), same numbers as
 rouge-score and as the pure-Python path (bench.metrics.rouge_python).
 
-Texts are scanned in C into word ids; each distinct word is normalized (stemmed)
-once per scorer by the tokenizer's own Python ``normalize``; every pair is then
-scored in C (the GIL released). Several cores: ``score_forked``.
+rouge-score's tokenizer (with or without NLTK's Porter stemmer) runs wholly in C,
+from the raw texts to the scores, on threads that release the GIL:
+``score_texts``. Any other tokenizer: texts are scanned in C into word ids; each
+distinct word is normalized (stemmed) once per scorer by the tokenizer's own
+Python ``normalize``; every pair is then scored in C (the GIL released). Several
+cores: ``score_forked``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Callable
 import numpy as np
 
 from bench.kernel import native
-from bench.kernel.vocabulary import make_vocabulary
+from bench.kernel.sentences import compiled_splitter
+from bench.kernel.vocabulary import make_vocabulary, stems_in_c
 from bench.metrics import forked
 from bench.tokenizers.words import WordTokenizer
 
@@ -27,6 +31,26 @@ class NativeRouge:
         self.tokenizer = tokenizer
         self._kernel = native()
         self._vocabulary = make_vocabulary(tokenizer)
+        self._stems_in_c = stems_in_c(tokenizer)
+
+    def single_references(self, references: object) -> list[str] | None:
+        """Each prediction's one reference, or None unless every entry of ``references``
+        (a list) is a one-element list or tuple of a plain str (checked in one C pass)."""
+        return self._kernel.single_references(references)
+
+    def can_score_texts(self, split: bool) -> bool:
+        """Whether ``score_texts`` reproduces this tokenizer (and the sentence splitter)."""
+        return self._stems_in_c is not None and (not split or compiled_splitter() is not None)
+
+    def score_texts(self, preds: list[str], refs: list[str], split: bool, orders: list[int], want_l: bool,
+                    want_lsum: bool, threads: int) -> np.ndarray:
+        """Pairs (preds[k], refs[k]) from raw text to scores, wholly in C, on ``threads``
+        threads (see ``can_score_texts``). ``split``: sentence lines first (rougeLsum)."""
+        out = np.empty((len(preds), len(orders) + want_l + want_lsum, 3))
+        splitter = compiled_splitter() if split else None
+        self._kernel.score_texts(preds, refs, orders, want_l, want_lsum, splitter,
+                                 bool(self._stems_in_c), threads, out)
+        return out
 
     def score(self, texts: list[str], pred_tid: np.ndarray, ref_tid: np.ndarray, orders: list[int],
               want_l: bool, want_lsum: bool) -> np.ndarray:

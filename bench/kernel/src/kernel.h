@@ -6,7 +6,9 @@
  * lcs.c        bit-parallel LCS (Hyyro 2004) and rouge-score's backtracked LCS indices
  * pairs.c      per-pair rouge-N / rougeL / rougeLsum P, R, F and the multi-reference rules
  * oracle.c     the greedy extractive oracle's selection loop
+ * porter.c     NLTK's Porter stemmer
  * sentences.c  the sentence splitter's rules (needs Python.h for Unicode predicates)
+ * batch.c      a batch of pairs from raw texts to scores, in parts for threads (batch.h)
  *
  * Every floating-point result is computed with the same IEEE operations in the
  * same order as rouge-score's Python, so the numbers are identical, not close.
@@ -54,13 +56,23 @@ uint64_t word_hash(const uint32_t *w, uint32_t n);
  * Each appends the ids of the text's words to ``out``, KERNEL_LINE_END after
  * every line (so also once at the very end). Return 0, or -1 when out of memory.
  *
- * rouge-score: lower-case ASCII letters; every code point outside [a-z0-9] separates
- * words. The caller lower-cases texts that hold code points above U+00FF with
- * Python's str.lower() first (U+0130 and U+212A lower-case to ASCII letters). */
+ * rouge-score: str.lower(), then every code point outside [a-z0-9] separates words.
+ * Only three kinds of code point lower-case to something in [a-z0-9]: ASCII, U+212A
+ * (KELVIN SIGN: "k") and U+0130 ("i" and a combining dot, which separates); the
+ * scan maps them so, so texts need no str.lower() first (test_kernel checks the
+ * claim against every code point). */
 int scan_rouge_score(WordTable *t, const void *data, int kind, size_t len, IntBuf *out);
 /* classes: one byte per code point (0x110000 of them): 0 separates words, 1 is part
  * of a word, 2 is a word on its own (Han, Hiragana, Katakana), 3 ends a line. */
 int scan_classes(WordTable *t, const void *data, int kind, size_t len, const uint8_t *classes, IntBuf *out);
+
+/* Sets up the scans' tables; call once before any scan runs on a thread. */
+void kernel_init(void);
+
+/* ---- NLTK's Porter stemmer (NLTK_EXTENSIONS), for [a-z0-9] words ------------ */
+/* Writes the stem of word[0..n) to out (room for n + 1; may be word itself);
+ * returns its length. */
+int porter_stem(const char *word, int n, char *out);
 
 /* ---- corpus: token ids of every text, and of its lines -------------------- */
 typedef struct {

@@ -231,8 +231,12 @@ static int split_line(const SplitRules *rules, Text t, Py_ssize_t a, Py_ssize_t 
 }
 
 int split_spans(const SplitRules *rules, PyObject *text, SpanBuf *out) {
-    Text t = {PyUnicode_DATA(text), PyUnicode_KIND(text)};
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text), pos = 0;
+    return split_spans_data(rules, PyUnicode_DATA(text), PyUnicode_KIND(text), PyUnicode_GET_LENGTH(text), out);
+}
+
+int split_spans_data(const SplitRules *rules, const void *data, int kind, Py_ssize_t len, SpanBuf *out) {
+    Text t = {data, kind};
+    Py_ssize_t pos = 0;
     out->n = 0;
     while (pos <= len) {
         Py_ssize_t end = next_newline(t, pos, len);

@@ -29,5 +29,8 @@ typedef struct {
 int wordset_add(WordSet *s, const char *w, int len);
 /* split_sentences(text) as (start, end) spans of ``text`` (a str); -1 when out of memory. */
 int split_spans(const SplitRules *rules, PyObject *text, SpanBuf *out);
+/* The same on a str's raw code points (kind: 1, 2 or 4 bytes each). Touches no
+ * Python object and no interpreter state, so it runs without the GIL. */
+int split_spans_data(const SplitRules *rules, const void *data, int kind, Py_ssize_t len, SpanBuf *out);
 
 #endif

@@ -132,6 +132,11 @@ int32_t wordtable_intern(WordTable *t, const uint32_t *w, uint32_t n, uint64_t h
  * lower-cased character itself. */
 static uint8_t RS_CLASS[128];
 static int rs_ready = 0;
+static void rs_init(void);
+
+void kernel_init(void) {
+    if (!rs_ready) rs_init();
+}
 
 static void rs_init(void) {
     for (int c = 0; c < 128; c++) {
@@ -168,11 +173,15 @@ static int make_room(WordTable *t, size_t len, IntBuf *out) {
         size_t at = out->n;                                                                  \
         for (size_t i = 0; i < len; i++) {                                                   \
             uint32_t c = d[i];                                                               \
-            uint32_t cls = c < 128 ? RS_CLASS[c] : 0;                                        \
+            uint32_t cls = c < 128 ? RS_CLASS[c] : c == 0x212a ? 'k' : 0; /* KELVIN SIGN */     \
             if (cls > 1) {                                                                   \
                 word[n++] = cls;                                                             \
                 h = (h ^ cls) * FNV_PRIME;                                                   \
                 continue;                                                                    \
+            }                                                                                \
+            if (c == 0x130) { /* lower-cases to "i" and a combining dot, which separates */  \
+                word[n++] = 'i';                                                             \
+                h = (h ^ 'i') * FNV_PRIME;                                                   \
             }                                                                                \
             if (n) {                                                                         \
                 int32_t id = wordtable_intern(t, word, n, h);                                \
