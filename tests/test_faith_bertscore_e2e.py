@@ -151,3 +151,30 @@ def test_a_rerun_reproduces_every_number(runs, monkeypatch: pytest.MonkeyPatch) 
 def test_the_invented_outputs_are_what_the_fabricator_writes(runs) -> None:
     rows = [r for r in read_jsonl(runs["both"] / "predictions.jsonl") if r["summarizer"] == "fabricate"]
     assert {r["prediction"] for r in rows} == set(INVENTED.values())
+
+
+def test_counts_are_shown_as_they_are_and_fractions_x100_in_every_table(runs, tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from bench.leaderboard.markdown import to_markdown
+    from bench.runs.report import print_results
+
+    recorded = results(runs["both"])
+    keys = {k["name"]: k for k in recorded["metrics"]["faithfulness"]["keys"]}
+    assert keys["unsupported"]["percent"] is False and keys["faithful"]["percent"] is True
+    scores = recorded["targets"]["headline"]["systems"]["fabricate"]["scores"]
+    count = scores["unsupported"][keys["unsupported"]["primary_column"]]["mean"]
+    share = scores["faithful"]["all"]["mean"]
+    assert count > 0  # the fabricator invents numbers and names
+
+    console = Console(record=True, width=400)
+    print_results(recorded, console)
+    terminal = console.export_text()
+    assert f"{count:.3f}" in terminal and f"{100 * count:.2f}" not in terminal
+    assert f"{100 * share:.2f}" in terminal and "unsupported" in terminal
+
+    out = tmp_path / "board.json"
+    assert main(["leaderboard", str(runs["both"]), "-o", str(out), "-q"]) == 0
+    markdown = to_markdown(json.loads(out.read_text(encoding="utf-8")))
+    row = next(line for line in markdown.splitlines() if "| fabricate |" in line)
+    assert f"| {count:.3f} |" in row and f"{100 * count:.2f}" not in row

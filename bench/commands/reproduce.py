@@ -111,12 +111,13 @@ def print_comparison(comparison: list[dict[str, Any]], recorded: dict[str, Any],
     from rich.table import Table
 
     by_path = {c["path"]: c for c in comparison}
-    table = Table(title="bench reproduce: recorded vs. reproduced (primary column x100: F1 for ROUGE)")
+    table = Table(title="bench reproduce: recorded vs. reproduced (primary column: F1 x100 for ROUGE)")
     for column in ("target", "summarizer", "metric", "recorded", "reproduced", ""):
         table.add_column(column, justify="right" if column in ("recorded", "reproduced") else "left")
     shown = set()
-    primary_columns = {k["name"]: k["primary_column"] for m in (recorded.get("metrics") or {}).values()
-                       for k in m.get("keys", [])}
+    described = [k for m in (recorded.get("metrics") or {}).values() for k in m.get("keys", [])]
+    primary_columns = {k["name"]: k["primary_column"] for k in described}
+    percent = {k["name"]: k.get("percent", True) for k in described}
     for target, block in recorded["targets"].items():
         for name, system in block["systems"].items():
             for key in system["scores"]:
@@ -125,8 +126,8 @@ def print_comparison(comparison: list[dict[str, Any]], recorded: dict[str, Any],
                 shown.update(c["path"] for c in related)
                 mean = by_path.get(prefix + primary_columns.get(key, "f") + ".mean", {})
                 same = all(c["same"] for c in related)
-                table.add_row(target, escape(name), key, _pct(mean.get("recorded")),
-                              _pct(mean.get("reproduced")), "same" if same else "[red]DIFFERENT[/red]")
+                shown_as = [_number(mean.get(k), percent.get(key, True)) for k in ("recorded", "reproduced")]
+                table.add_row(target, escape(name), key, *shown_as, "same" if same else "[red]DIFFERENT[/red]")
     console = Console()
     console.print(table)
     for check in comparison:
@@ -135,5 +136,8 @@ def print_comparison(comparison: list[dict[str, Any]], recorded: dict[str, Any],
                           f"{escape(repr(check['recorded']))}, reproduced {escape(repr(check['reproduced']))}")
 
 
-def _pct(value: Any) -> str:
-    return f"{100 * value:.4f}" if isinstance(value, (int, float)) else "-"
+def _number(value: Any, percent: bool) -> str:
+    """x100 for a metric in 0..1 (ScoreKey.percent), else as it is."""
+    if not isinstance(value, (int, float)):
+        return "-"
+    return f"{100 * value:.4f}" if percent else f"{value:.6f}"

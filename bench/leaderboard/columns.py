@@ -7,6 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 
+def is_percent(block: dict[str, Any], key: str) -> bool:
+    """Whether ``key``'s values are fractions shown x100 (ROUGE, BERTScore), or shown as they are."""
+    return (block.get("metrics") or {}).get(key, {}).get("percent", True) is not False
+
+
 def shown_keys(block: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(key, column, header) per score column a table shows: each key's primary
     column (F1 for ROUGE), the ranking column for the ranking key, in the

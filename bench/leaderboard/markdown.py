@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.leaderboard.columns import shown_keys
+from bench.leaderboard.columns import is_percent, shown_keys
 from bench.leaderboard.comparisons import beside_columns, beside_text, flat_facts
 from bench.leaderboard.ranking import has_bootstrap, metric_summary
 
@@ -25,16 +25,19 @@ def _cell(text: Any) -> str:
     return out
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.2f}"
+def _number(value: float | None, percent: bool) -> str:
+    """x100 with 2 decimals for a metric in 0..1 (ScoreKey.percent), else as it is, to 3 decimals."""
+    if value is None:
+        return "-"
+    return f"{100 * value:.2f}" if percent else f"{value:.3f}"
 
 
-def _interval(summary: dict[str, Any], entry: dict[str, Any]) -> str:
+def _interval(summary: dict[str, Any], entry: dict[str, Any], percent: bool) -> str:
     """"low-high", or "-" where no interval was computed (a metric with no
     score, or a run with ``bootstrap: 0``, whose signature says ``bs:0``)."""
     if summary.get("ci_low") is None or summary.get("ci_high") is None or not has_bootstrap(entry):
         return "-"
-    return f"{_pct(summary['ci_low'])}-{_pct(summary['ci_high'])}"
+    return f"{_number(summary['ci_low'], percent)}-{_number(summary['ci_high'], percent)}"
 
 
 def _words(entry: dict[str, Any]) -> str:
@@ -58,8 +61,10 @@ def _table(entries: list[dict[str, Any]], block: dict[str, Any], ranked: bool, n
         if ranked:
             shared = ranks.count(entry["rank"]) > 1
             row += [str(numbers[entry["key"]]), f"{entry['rank']}{'=' if shared else ''}"]
-        row += [_cell(entry["label"]), *[_cell(beside_text(block, c, entry)) for c in beside], *[_pct((entry["scores"].get(k, {}).get(c) or {}).get("mean")) for k, c, _ in columns],
-                _interval(ci, entry), _words(entry), str(entry["n"])]
+        means = [_number((entry["scores"].get(k, {}).get(c) or {}).get("mean"), is_percent(block, k))
+                 for k, c, _ in columns]
+        row += [_cell(entry["label"]), *[_cell(beside_text(block, c, entry)) for c in beside], *means,
+                _interval(ci, entry, is_percent(block, metric.partition(".")[0])), _words(entry), str(entry["n"])]
         if ranked:
             row.append(", ".join(str(numbers[k]) for k in sorted(entry["beats"], key=numbers.get)) or "-")
         row.append(_cell(entry["run"]))

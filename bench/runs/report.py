@@ -28,14 +28,17 @@ def print_results(results: dict[str, Any], console: Console | None = None) -> No
     keys = score_keys(results)
     for target, block in results["targets"].items():
         primary_key, _, primary_column = block["primary"].partition(".")
-        unit = "F1 x100" if primary_column == "f" else "x100"
-        title = Text(f"{results['name']}: {target} (n={block['n_articles']}, {unit}, {level})")
+        shown = [k for k in keys if any(k["name"] in s["scores"] for s in block["systems"].values())]
+        # Fractions (ROUGE, BERTScore) are shown x100; a metric that says percent: false as it is.
+        all_percent = all(k.get("percent", True) for k in shown)
+        unit = ("F1 x100, " if primary_column == "f" else "x100, ") if all_percent else ""
+        title = Text(f"{results['name']}: {target} (n={block['n_articles']}, {unit}{level})")
         table = Table(title=title)
         table.add_column("summarizer")
-        shown = [k for k in keys if any(k["name"] in s["scores"] for s in block["systems"].values())]
         for key in shown:
             column = primary_column if key["name"] == primary_key else key["primary_column"]
             header = key["name"] + ("" if column == "f" else f" {column}")
+            header += " x100" if key.get("percent", True) and not all_percent else ""
             table.add_column(header + (" *" if key["name"] == primary_key else ""), justify="right")
         table.add_column("words", justify="right")
         sign = -1 if _higher_is_better(keys, primary_key) else 1
@@ -49,7 +52,8 @@ def print_results(results: dict[str, Any], console: Console | None = None) -> No
             for key in shown:
                 column = primary_column if key["name"] == primary_key else key["primary_column"]
                 found = system["scores"].get(key["name"], {}).get(column)
-                cells.append(_cell(found if with_ci else {"mean": found["mean"]}) if found else "-")
+                shown_as = found if with_ci else {"mean": found["mean"]}
+                cells.append(_cell(shown_as, key.get("percent", True)) if found else "-")
             table.add_row(label, *cells, f"{system['lengths']['words_mean']:.1f}")
         console.print(table)
         real = [s for s in block["systems"].values() if not s.get("oracle")]
@@ -80,12 +84,15 @@ def _mean(system: dict[str, Any], key: str, column: str) -> float:
     return float("-inf") if value is None else value
 
 
-def _cell(f: dict[str, float | None]) -> str:
+def _cell(f: dict[str, float | None], percent: bool = True) -> str:
+    """The mean and its interval: x100 for fractions (ScoreKey.percent), else as they are."""
     if f.get("mean") is None:
         return "-"
+    scale, digits = (100, 2) if percent else (1, 3)
+    mean = f"{scale * f['mean']:.{digits}f}"
     if f.get("ci_low") is None or f.get("ci_high") is None:
-        return f"{100 * f['mean']:.2f}"
-    return f"{100 * f['mean']:.2f} ({100 * f['ci_low']:.1f}-{100 * f['ci_high']:.1f})"
+        return mean
+    return f"{mean} ({scale * f['ci_low']:.{digits - 1}f}-{scale * f['ci_high']:.{digits - 1}f})"
 
 
 def _dataset_line(dataset: dict[str, Any]) -> str:
