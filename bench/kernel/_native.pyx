@@ -487,6 +487,25 @@ cdef class Vocabulary:
             self.cps[i] = PyUnicode_READ(kind, data, i)
         return <uint32_t>n
 
+cdef int _spec(ScoreSpec *spec, int32_t *ords, orders, bint want_l, bint want_lsum, double[:, :, ::1] out,
+               Py_ssize_t npairs) except -1:
+    """Fills ``spec`` (its orders in ``ords``, room for 16) and checks that ``out`` is pairs x types x 3."""
+    if len(orders) > 16:
+        raise ValueError("at most 16 n-gram orders")
+    cdef Py_ssize_t k
+    for k in range(len(orders)):
+        if not 1 <= orders[k] <= 1000:
+            raise ValueError(f"n-gram order {orders[k]} out of range")
+        ords[k] = orders[k]
+    spec.orders = ords
+    spec.n_orders = <int32_t>len(orders)
+    spec.want_l = want_l
+    spec.want_lsum = want_lsum
+    if out.shape[0] != npairs or out.shape[1] != spec.n_orders + want_l + want_lsum or out.shape[2] != 3:
+        raise ValueError("out must be pairs x types x 3")
+    return 0
+
+
 def score_pairs(Corpus corpus, const int32_t[::1] pred, const int32_t[::1] ref, const int64_t[::1] order,
                 Py_ssize_t lo, Py_ssize_t hi, orders, bint want_l, bint want_lsum, double[:, :, ::1] out):
     """Scores pairs ``order[lo:hi]`` into ``out`` (pairs x types x 3: P, R, F), the GIL released.
@@ -494,17 +513,9 @@ def score_pairs(Corpus corpus, const int32_t[::1] pred, const int32_t[::1] ref, 
     ``orders`` are the rougeN orders in output order, then rougeL, then rougeLsum
     if wanted. Pairs with the same reference should be adjacent in ``order``.
     """
-    cdef int32_t norders = len(orders), k
     cdef int32_t ords[16]
-    if norders > 16:
-        raise ValueError("at most 16 n-gram orders")
-    for k in range(norders):
-        if not 1 <= orders[k] <= 1000:
-            raise ValueError(f"n-gram order {orders[k]} out of range")
-        ords[k] = orders[k]
-    cdef Py_ssize_t ntypes = norders + want_l + want_lsum
-    if out.shape[0] != pred.shape[0] or out.shape[1] != ntypes or out.shape[2] != 3:
-        raise ValueError("out must be pairs x types x 3")
+    cdef ScoreSpec spec
+    _spec(&spec, ords, orders, want_l, want_lsum, out, pred.shape[0])
     if pred.shape[0] != ref.shape[0] or order.shape[0] != pred.shape[0]:
         raise ValueError("pred, ref and order must have one entry per pair")
     if not 0 <= lo <= hi <= order.shape[0]:
@@ -514,11 +525,6 @@ def score_pairs(Corpus corpus, const int32_t[::1] pred, const int32_t[::1] ref, 
         if not (0 <= order[i] < pred.shape[0] and 0 <= pred[order[i]] < corpus.c.ntexts
                 and 0 <= ref[order[i]] < corpus.c.ntexts):
             raise IndexError("a pair names a text outside the corpus")
-    cdef ScoreSpec spec
-    spec.orders = ords
-    spec.n_orders = norders
-    spec.want_l = want_l
-    spec.want_lsum = want_lsum
     cdef Workspace *w = workspace_new(corpus.c.vocab, &spec)
     if w == NULL:
         raise MemoryError()
@@ -662,22 +668,11 @@ def make_batch(list preds not None, list refs not None, orders, bint want_l, bin
     """``score_texts``' job, to be run part by part (``run(part, parts)``); None when empty."""
     import numpy
 
-    cdef Py_ssize_t n = len(preds), k
+    cdef Py_ssize_t n = len(preds)
     if len(refs) != n:
         raise ValueError("preds and refs differ in length")
     cdef _Batch batch = _Batch()
-    batch.job.spec.n_orders = len(orders)
-    if batch.job.spec.n_orders > 16:
-        raise ValueError("at most 16 n-gram orders")
-    for k in range(batch.job.spec.n_orders):
-        if not 1 <= orders[k] <= 1000:
-            raise ValueError(f"n-gram order {orders[k]} out of range")
-        batch.ords[k] = orders[k]
-    batch.job.spec.orders = batch.ords
-    batch.job.spec.want_l = want_l
-    batch.job.spec.want_lsum = want_lsum
-    if out.shape[0] != n or out.shape[1] != batch.job.spec.n_orders + want_l + want_lsum or out.shape[2] != 3:
-        raise ValueError("out must be pairs x types x 3")
+    _spec(&batch.job.spec, batch.ords, orders, want_l, want_lsum, out, n)
     if n == 0:
         return None
     batch.preds, batch.refs, batch.splitter = list(preds), list(refs), splitter

@@ -120,7 +120,9 @@ static void step1a(Word *x) {
         replace(x, 3, "ie");
         return;
     }
-    static const Rule rules[] = {RULE("sses", "ss", ANY), RULE("ies", "i", ANY), RULE("ss", "ss", ANY), RULE("s", "", ANY)};
+    static const Rule rules[] = {
+        RULE("sses", "ss", ANY), RULE("ies", "i", ANY), RULE("ss", "ss", ANY), RULE("s", "", ANY),
+    };
     apply_rules(x, rules, 4);
 }
 
@@ -138,7 +140,9 @@ static void step1b(Word *x) {
     else if (ends_with(x, "ing", 3) && contains_vowel(x->w, x->n - 3)) cut = 3;
     if (!cut) return;
     x->n -= cut; /* the intermediate stem; the rules below are applied to it */
-    static const Rule rules[] = {RULE("at", "ate", ANY), RULE("bl", "ble", ANY), RULE("iz", "ize", ANY)};
+    static const Rule rules[] = {
+        RULE("at", "ate", ANY), RULE("bl", "ble", ANY), RULE("iz", "ize", ANY),
+    };
     for (int r = 0; r < 3; r++) {
         if (ends_with(x, rules[r].suffix, 2)) {
             replace(x, 2, rules[r].replacement);
@@ -160,30 +164,34 @@ static void step1c(Word *x) {
 static void step2(Word *x) {
     while (ends_with(x, "alli", 4) && measure(x->w, x->n - 4) > 0) replace(x, 4, "al"); /* NLTK's recursion */
     static const Rule rules[] = {
-        RULE("ational", "ate", M_GT0), RULE("tional", "tion", M_GT0), RULE("enci", "ence", M_GT0), RULE("anci", "ance", M_GT0),
-        RULE("izer", "ize", M_GT0),    RULE("bli", "ble", M_GT0),     RULE("alli", "al", M_GT0),    RULE("entli", "ent", M_GT0),
-        RULE("eli", "e", M_GT0),       RULE("ousli", "ous", M_GT0),   RULE("ization", "ize", M_GT0), RULE("ation", "ate", M_GT0),
-        RULE("ator", "ate", M_GT0),    RULE("alism", "al", M_GT0),    RULE("iveness", "ive", M_GT0), RULE("fulness", "ful", M_GT0),
-        RULE("ousness", "ous", M_GT0), RULE("aliti", "al", M_GT0),    RULE("iviti", "ive", M_GT0),  RULE("biliti", "ble", M_GT0),
-        RULE("fulli", "ful", M_GT0),   RULE("logi", "log", LOGI),
+        RULE("ational", "ate", M_GT0), RULE("tional", "tion", M_GT0), RULE("enci", "ence", M_GT0),
+        RULE("anci", "ance", M_GT0), RULE("izer", "ize", M_GT0), RULE("bli", "ble", M_GT0),
+        RULE("alli", "al", M_GT0), RULE("entli", "ent", M_GT0), RULE("eli", "e", M_GT0),
+        RULE("ousli", "ous", M_GT0), RULE("ization", "ize", M_GT0), RULE("ation", "ate", M_GT0),
+        RULE("ator", "ate", M_GT0), RULE("alism", "al", M_GT0), RULE("iveness", "ive", M_GT0),
+        RULE("fulness", "ful", M_GT0), RULE("ousness", "ous", M_GT0), RULE("aliti", "al", M_GT0),
+        RULE("iviti", "ive", M_GT0), RULE("biliti", "ble", M_GT0), RULE("fulli", "ful", M_GT0),
+        RULE("logi", "log", LOGI),
     };
     apply_rules(x, rules, (int)(sizeof(rules) / sizeof(rules[0])));
 }
 
 static void step3(Word *x) {
     static const Rule rules[] = {
-        RULE("icate", "ic", M_GT0), RULE("ative", "", M_GT0), RULE("alize", "al", M_GT0), RULE("iciti", "ic", M_GT0),
-        RULE("ical", "ic", M_GT0),  RULE("ful", "", M_GT0),   RULE("ness", "", M_GT0),
+        RULE("icate", "ic", M_GT0), RULE("ative", "", M_GT0), RULE("alize", "al", M_GT0),
+        RULE("iciti", "ic", M_GT0), RULE("ical", "ic", M_GT0), RULE("ful", "", M_GT0),
+        RULE("ness", "", M_GT0),
     };
     apply_rules(x, rules, (int)(sizeof(rules) / sizeof(rules[0])));
 }
 
 static void step4(Word *x) {
     static const Rule rules[] = {
-        RULE("al", "", M_GT1),    RULE("ance", "", M_GT1),  RULE("ence", "", M_GT1), RULE("er", "", M_GT1),   RULE("ic", "", M_GT1),
-        RULE("able", "", M_GT1),  RULE("ible", "", M_GT1),  RULE("ant", "", M_GT1),  RULE("ement", "", M_GT1), RULE("ment", "", M_GT1),
-        RULE("ent", "", M_GT1),   RULE("ion", "", M_GT1_ST), RULE("ou", "", M_GT1),  RULE("ism", "", M_GT1),  RULE("ate", "", M_GT1),
-        RULE("iti", "", M_GT1),   RULE("ous", "", M_GT1),   RULE("ive", "", M_GT1),  RULE("ize", "", M_GT1),
+        RULE("al", "", M_GT1), RULE("ance", "", M_GT1), RULE("ence", "", M_GT1), RULE("er", "", M_GT1),
+        RULE("ic", "", M_GT1), RULE("able", "", M_GT1), RULE("ible", "", M_GT1), RULE("ant", "", M_GT1),
+        RULE("ement", "", M_GT1), RULE("ment", "", M_GT1), RULE("ent", "", M_GT1), RULE("ion", "", M_GT1_ST),
+        RULE("ou", "", M_GT1), RULE("ism", "", M_GT1), RULE("ate", "", M_GT1), RULE("iti", "", M_GT1),
+        RULE("ous", "", M_GT1), RULE("ive", "", M_GT1), RULE("ize", "", M_GT1),
     };
     apply_rules(x, rules, (int)(sizeof(rules) / sizeof(rules[0])));
 }
