@@ -15,7 +15,8 @@ tokenizing, stemming) is counted for everyone. Two settings:
 
 Each measurement runs in a fresh process pinned to 1 or 2 cores (cold: no
 stems or caches carried over; Rust thread pools sized to the cores), the median
-of ``--repeats`` runs counts (one run for rouge-score, which takes a minute).
+of ``--repeats`` runs counts (one run for rouge-score, which takes a minute);
+the core counts take turns run by run.
 The clock runs from the raw texts to each tool's own native output (columns, or
 score objects, not converted); scorer objects are made before it. rouge-score on two cores is a two-process pool, as a user would run
 it. Every tool's numbers are checked pair by pair against rouge-score's.
@@ -234,7 +235,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=None, help="first N pairs per system (default: all)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per fast measurement (median counts)")
+    parser.add_argument("--repeats", type=int, default=7, help="runs per fast measurement (median counts)")
     parser.add_argument("--cores", default="1,2", help="core counts to measure, e.g. 1,2")
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated, from: " + ", ".join(TOOLS))
     parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated: " + ", ".join(SETTINGS))
@@ -268,23 +269,26 @@ def _setting_report(args: argparse.Namespace, setting: str, tools: list[str], co
     scores: dict[str, Path] = {}
     pairs = 0
     for tool in [t for t in tools if supports(t, setting)]:
-        for n in cores:
-            repeats = 1 if tool == REFERENCE else args.repeats
-            runs, cpu = [], []
-            for k in range(repeats):
+        runs: dict[int, list[float]] = {n: [] for n in cores}
+        cpu: dict[int, list[float]] = {n: [] for n in cores}
+        # The core counts take turns, run by run, so a machine whose speed drifts
+        # (other tenants, clocks) weighs on every core count alike.
+        for k in range(1 if tool == REFERENCE else args.repeats):
+            for n in cores:
                 save = tmp / f"{setting}-{tool.replace(' ', '_')}-{n}-{k}.npy"
                 result = run_one(args, tool, setting, n, save)
-                runs.append(result["seconds"])
-                cpu.append((result["cpu_s"], result["children_cpu_s"]))
+                runs[n].append(result["seconds"])
+                cpu[n].append(result["cpu_s"] + result["children_cpu_s"])
                 pairs = result["pairs"]
                 scores.setdefault(tool, save)
                 if "kernel" in result:
                     block.setdefault("kernel", {})[tool] = result["kernel"]
-            seconds = float(np.median(runs))
+        for n in cores:
+            seconds = float(np.median(runs[n]))
             block["seconds"].setdefault(tool, {})[str(n)] = {"median": round(seconds, 3),
-                                                            "runs": [round(r, 3) for r in runs]}
+                                                            "runs": [round(r, 3) for r in runs[n]]}
             if tool == OURS:  # CPU seconds of every thread of the process, and of any child
-                block.setdefault("cpu_s", {})[str(n)] = round(float(np.median([sum(c) for c in cpu])), 3)
+                block.setdefault("cpu_s", {})[str(n)] = round(float(np.median(cpu[n])), 3)
             block["pairs_per_s"].setdefault(tool, {})[str(n)] = round(pairs / seconds)
     block["pairs"] = pairs
     if REFERENCE in scores:

@@ -632,19 +632,20 @@ def single_references(references) -> list | None:
 
 
 def score_texts(list preds not None, list refs not None, orders, bint want_l, bint want_lsum,
-                SentenceSplitter splitter, bint stem, int workers, double[:, :, ::1] out):
+                SentenceSplitter splitter, bint stem, int workers, double[:, :, ::1] out, bint private=False):
     """Pairs (preds[k], refs[k]) tokenized as rouge-score does (NLTK's Porter stems
     if ``stem``; sentence lines from ``splitter`` if given) and scored into ``out``
-    (pairs x types x 3), entirely in C, on ``workers`` threads that release the GIL."""
+    (pairs x types x 3), entirely in C, on ``workers`` threads that release the GIL.
+    ``private``: no other code holds the two lists, so they need no copy."""
     if not 1 <= workers <= 256:
         raise ValueError("workers must be in 1..256")
-    batch = make_batch(preds, refs, orders, want_l, want_lsum, splitter, stem, workers, out)
+    batch = make_batch(preds, refs, orders, want_l, want_lsum, splitter, stem, workers, out, private)
     if batch is None:
         return
     _run_parts(batch, workers)
     if BATCH_NOT_PLAIN in batch.outcome:  # a str subclass, or not a str: make them plain, once
         batch = make_batch(plain_texts(preds), plain_texts(refs), orders, want_l, want_lsum, splitter, stem,
-                           workers, out)
+                           workers, out, True)
         _run_parts(batch, workers)
     if any(batch.outcome):
         raise MemoryError("out of memory while scoring")
@@ -664,7 +665,7 @@ def _run_parts(_Batch batch, int workers):
 
 
 def make_batch(list preds not None, list refs not None, orders, bint want_l, bint want_lsum,
-               SentenceSplitter splitter, bint stem, int parts, double[:, :, ::1] out):
+               SentenceSplitter splitter, bint stem, int parts, double[:, :, ::1] out, bint private=False):
     """``score_texts``' job, to be run part by part (``run(part, parts)``); None when empty."""
     import numpy
 
@@ -675,7 +676,9 @@ def make_batch(list preds not None, list refs not None, orders, bint want_l, bin
     _spec(&batch.job.spec, batch.ords, orders, want_l, want_lsum, out, n)
     if n == 0:
         return None
-    batch.preds, batch.refs, batch.splitter = list(preds), list(refs), splitter
+    # The parts read the lists without the GIL: only lists no other code can change will do.
+    batch.preds, batch.refs = (preds, refs) if private else (list(preds), list(refs))
+    batch.splitter = splitter
     batch.pred_tid = numpy.empty(n, dtype=numpy.int32)
     batch.ref_tid = numpy.empty(n, dtype=numpy.int32)
     batch.out = out

@@ -131,7 +131,7 @@ class FastRougeScorer:
         if self.implementation == "c" and self._pairs.can_score_texts(self._split):
             threads = self.workers if len(preds) >= THREADS_MIN_PAIRS else 1
             return self._pairs.score_texts(preds, refs, self._split, self.orders, self.want_l, self.want_lsum,
-                                           threads)
+                                           threads, private=True)  # _score_all made both lists
         parallel = self.workers >= 2 and len(preds) >= PARALLEL_MIN_PAIRS and forked.can_fork()
         if not parallel:
             return self._score_serial(preds, refs)

@@ -43,13 +43,14 @@ class NativeRouge:
         return self._stems_in_c is not None and (not split or compiled_splitter() is not None)
 
     def score_texts(self, preds: list[str], refs: list[str], split: bool, orders: list[int], want_l: bool,
-                    want_lsum: bool, threads: int) -> np.ndarray:
+                    want_lsum: bool, threads: int, private: bool = False) -> np.ndarray:
         """Pairs (preds[k], refs[k]) from raw text to scores, wholly in C, on ``threads``
-        threads (see ``can_score_texts``). ``split``: sentence lines first (rougeLsum)."""
+        threads (see ``can_score_texts``). ``split``: sentence lines first (rougeLsum).
+        ``private``: the caller made both lists and no other code holds them (no copies)."""
         out = np.empty((len(preds), len(orders) + want_l + want_lsum, 3))
         splitter = compiled_splitter() if split else None
         self._kernel.score_texts(preds, refs, orders, want_l, want_lsum, splitter,
-                                 bool(self._stems_in_c), threads, out)
+                                 bool(self._stems_in_c), threads, out, private)
         return out
 
     def score(self, texts: list[str], pred_tid: np.ndarray, ref_tid: np.ndarray, orders: list[int],

@@ -14,10 +14,10 @@
  * that is not a plain str, it stops and says so (BATCH_NOT_PLAIN), and the caller
  * (holding the GIL) deals with it.
  */
+#include "batch.h" /* first: it includes Python.h */
+
 #include <stdlib.h>
 #include <string.h>
-
-#include "batch.h"
 
 /* ---- which part a reference falls to ---------------------------------------- */
 static inline uint32_t code_point(const TextRef *t, int64_t i) {
@@ -152,19 +152,20 @@ static int scan_text(WordTable *words, const SplitRules *split, SpanBuf *spans, 
     return 0;
 }
 
-/* word id -> token id: the word's Porter stem when stemming (words over three
- * characters, as rouge-score), else the word itself. Returns the vocabulary size. */
-static int32_t tokens_of_words(const WordTable *words, int stem, int32_t *word_token, WordTable *stems) {
-    if (!stem) {
-        for (int32_t w = 0; w < words->nwords; w++) word_token[w] = w;
-        return words->nwords;
-    }
+/* word id -> token id. Stemming (words over three characters, as rouge-score), a
+ * word's token is the id of its Porter stem in the same table: the word itself
+ * when the stem is the word, else the stem, added to the table if no text has it
+ * as a word. Returns the vocabulary size (every token id is below it), or -1. */
+static int32_t tokens_of_words(WordTable *words, int stem, int32_t *word_token) {
+    int32_t nwords = words->nwords;
+    for (int32_t w = 0; w < nwords; w++) word_token[w] = w;
+    if (!stem) return nwords;
     char *buf = NULL;
     uint32_t *cps = NULL;
     size_t cap = 0;
-    for (int32_t w = 0; w < words->nwords; w++) {
-        const uint32_t *chars = words->chars + words->starts[w];
+    for (int32_t w = 0; w < nwords; w++) {
         uint32_t n = words->lens[w];
+        if (n <= 3) continue;
         if (n + 2 > cap) {
             cap = (n + 2) * 2;
             char *b = realloc(buf, cap);
@@ -173,25 +174,25 @@ static int32_t tokens_of_words(const WordTable *words, int stem, int32_t *word_t
             if (c) cps = c;
             if (!b || !c) goto fail;
         }
-        uint32_t len = n;
-        const uint32_t *token = chars;
-        if (n > 3) {
-            for (uint32_t i = 0; i < n; i++) buf[i] = (char)chars[i]; /* [a-z0-9]: the scan made it */
-            len = (uint32_t)porter_stem(buf, (int)n, buf);
-            for (uint32_t i = 0; i < len; i++) cps[i] = (uint8_t)buf[i];
-            token = cps;
+        const uint32_t *chars = words->chars + words->starts[w]; /* read before the table grows */
+        for (uint32_t i = 0; i < n; i++) buf[i] = (char)chars[i]; /* [a-z0-9]: the scan made it */
+        uint32_t len = (uint32_t)porter_stem(buf, (int)n, buf), same = len == n;
+        for (uint32_t i = 0; i < len; i++) {
+            cps[i] = (uint8_t)buf[i];
+            same = same && cps[i] == chars[i];
         }
-        if (len == 0) {
-            word_token[w] = KERNEL_DROPPED; /* rouge-score's VALID_TOKEN_RE; a stem is never empty */
+        if (same) continue;
+        if (len == 0) { /* rouge-score's VALID_TOKEN_RE drops it; a Porter stem is never empty */
+            word_token[w] = KERNEL_DROPPED;
             continue;
         }
-        int32_t id = wordtable_intern(stems, token, len, word_hash(token, len));
+        int32_t id = wordtable_intern(words, cps, len, word_hash(cps, len));
         if (id < 0) goto fail;
         word_token[w] = id;
     }
     free(buf);
     free(cps);
-    return stems->nwords;
+    return words->nwords;
 fail:
     free(buf);
     free(cps);
@@ -205,7 +206,7 @@ typedef struct {
     int64_t *scan_start;
     int32_t *word_token, *count;
     TextTable texts;
-    WordTable words, stems;
+    WordTable words;
     IntBuf scan;
     SpanBuf spans;
     Corpus corpus;
@@ -220,7 +221,6 @@ static void part_free(Part *p) {
     free(p->count);
     texttable_free(&p->texts);
     wordtable_free(&p->words);
-    wordtable_free(&p->stems);
     intbuf_free(&p->scan);
     free(p->spans.data);
     corpus_free(&p->corpus);
@@ -273,13 +273,14 @@ static int run_part(const BatchJob *job, Part *p, int part, int parts) {
 
     int32_t ntexts = p->texts.ntexts;
     p->scan_start = malloc((size_t)(ntexts + 1) * sizeof(int64_t));
-    if (!p->scan_start || wordtable_init(&p->words) || wordtable_init(&p->stems)) return -1;
+    if (!p->scan_start || wordtable_init(&p->words)) return -1;
     /* Room for every scan at once (at most a word or mark per code point, and a mark
      * per text): pages never touched cost nothing, and no growth means no copies and
      * no remapping, which would stall the other parts' page faults. */
     size_t room = 0;
     for (int32_t k = 0; k < ntexts; k++) room += (size_t)p->texts.texts[k].len + 2;
     if (intbuf_reserve(&p->scan, room)) return -1;
+    if (room * sizeof(int32_t) >= KERNEL_HUGE_MIN) kernel_hint_huge(p->scan.data, room * sizeof(int32_t));
     for (int32_t k = 0; k < ntexts; k++) {
         p->scan_start[k] = (int64_t)p->scan.n;
         if (scan_text(&p->words, job->split, &p->spans, &p->texts.texts[k], &p->scan)) return -1;
@@ -288,7 +289,7 @@ static int run_part(const BatchJob *job, Part *p, int part, int parts) {
 
     p->word_token = malloc((size_t)(p->words.nwords + 1) * sizeof(int32_t));
     if (!p->word_token) return -1;
-    int32_t vocab = tokens_of_words(&p->words, job->stem, p->word_token, &p->stems);
+    int32_t vocab = tokens_of_words(&p->words, job->stem, p->word_token);
     if (vocab < 0 || corpus_build(&p->corpus, p->scan.data, p->scan_start, ntexts, p->word_token, vocab)) return -1;
 
     /* A reference's pairs side by side (a counting sort, stable), so its tables are built once. */

@@ -2,8 +2,8 @@
 #ifndef BENCH_BATCH_H
 #define BENCH_BATCH_H
 
+#include "sentences.h" /* first: it includes Python.h, which must come before any system header */
 #include "kernel.h"
-#include "sentences.h"
 
 /* A str's code points, read in place: kind is 1, 2 or 4 bytes per code point. */
 typedef struct {

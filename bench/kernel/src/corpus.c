@@ -32,6 +32,11 @@ int corpus_build(Corpus *c, const int32_t *scan, const int64_t *scan_start, int6
         corpus_free(c);
         return -1;
     }
+    if ((nscan - nmarks) * sizeof(int32_t) >= KERNEL_HUGE_MIN) {
+        kernel_hint_huge(c->tok, (nscan - nmarks + 1) * sizeof(int32_t));
+        kernel_hint_huge(c->lines, (nmarks + 1) * sizeof(int64_t));
+        kernel_hint_huge(c->lends, (nmarks + 1) * sizeof(int64_t));
+    }
     c->ntexts = ntexts;
     c->vocab = vocab;
     int64_t ntok = 0, nlines = 0;

@@ -31,6 +31,9 @@ typedef struct {
 
 int intbuf_reserve(IntBuf *b, size_t extra);
 void intbuf_free(IntBuf *b);
+/* Asks for huge pages under a large buffer about to be filled (fewer page faults). */
+void kernel_hint_huge(void *data, size_t bytes);
+#define KERNEL_HUGE_MIN ((size_t)4 << 20) /* buffers worth the hint */
 
 /* ---- word table: each distinct raw word gets the next id ------------------ */
 typedef struct {
