@@ -69,7 +69,7 @@ cdef extern from "src/kernel.h":
     Workspace *workspace_new(int32_t vocab, const ScoreSpec *spec)
     void workspace_free(Workspace *w)
     int c_score_pairs "score_pairs"(Workspace *w, const CCorpus *c, const int32_t *pred, const int32_t *ref, const int64_t *order,
-                    int64_t lo, int64_t hi, double *out) nogil
+                    int64_t lo, int64_t hi, double *out, const int64_t *dest) nogil
     void combine_references(const double *flat, const int64_t *first, int64_t npred, int32_t ntypes, int rule,
                             double *out) nogil
     double exact_sum(const double *values, int64_t count, double *partials)
@@ -102,8 +102,6 @@ cdef extern from "src/batch.h":
         const SplitRules *split
         int stem
         ScoreSpec spec
-        int32_t *pred_tid
-        int32_t *ref_tid
         double *out
     int batch_run_part(const BatchJob *job, int part, int parts) nogil
 
@@ -533,7 +531,7 @@ def score_pairs(Corpus corpus, const int32_t[::1] pred, const int32_t[::1] ref, 
         workspace_free(w)
         return
     with nogil:
-        rc = c_score_pairs(w, &corpus.c, &pred[0], &ref[0], &order[0], lo, hi, &out[0, 0, 0])
+        rc = c_score_pairs(w, &corpus.c, &pred[0], &ref[0], &order[0], lo, hi, &out[0, 0, 0], NULL)
     workspace_free(w)
     if rc:
         raise MemoryError()
@@ -571,7 +569,6 @@ cdef class _Batch:
     cdef int32_t ords[16]
     cdef list preds, refs  # private copies: no other code can change them while parts run
     cdef object splitter
-    cdef int32_t[::1] pred_tid, ref_tid
     cdef double[:, :, ::1] out
     cdef readonly object outcome  # per part: 0 done, -1 out of memory, BATCH_NOT_PLAIN
     cdef int[::1] outcome_view
@@ -679,8 +676,6 @@ def make_batch(list preds not None, list refs not None, orders, bint want_l, bin
     # The parts read the lists without the GIL: only lists no other code can change will do.
     batch.preds, batch.refs = (preds, refs) if private else (list(preds), list(refs))
     batch.splitter = splitter
-    batch.pred_tid = numpy.empty(n, dtype=numpy.int32)
-    batch.ref_tid = numpy.empty(n, dtype=numpy.int32)
     batch.out = out
     batch.outcome = numpy.zeros(parts, dtype=numpy.intc)
     batch.outcome_view = batch.outcome
@@ -689,8 +684,6 @@ def make_batch(list preds not None, list refs not None, orders, bint want_l, bin
     batch.job.npairs = n
     batch.job.split = &splitter.rules if splitter is not None else NULL
     batch.job.stem = stem
-    batch.job.pred_tid = &batch.pred_tid[0]
-    batch.job.ref_tid = &batch.ref_tid[0]
     batch.job.out = &out[0, 0, 0]
     return batch
 

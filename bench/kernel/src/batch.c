@@ -201,8 +201,9 @@ fail:
 
 /* ---- one part --------------------------------------------------------------- */
 typedef struct {
-    int64_t *mine;  /* this part's pairs, then sorted by reference */
-    int64_t *order;
+    int64_t *mine;  /* this part's pairs (their numbers in the batch) */
+    int32_t *pred_tid, *ref_tid; /* by position in mine */
+    int64_t *order; /* positions in mine, a reference's pairs side by side */
     int64_t *scan_start;
     int32_t *word_token, *count;
     TextTable texts;
@@ -215,6 +216,8 @@ typedef struct {
 
 static void part_free(Part *p) {
     free(p->mine);
+    free(p->pred_tid);
+    free(p->ref_tid);
     free(p->order);
     free(p->scan_start);
     free(p->word_token);
@@ -261,14 +264,19 @@ static int run_part(const BatchJob *job, Part *p, int part, int parts) {
     int64_t n = take_pairs(job, p, part, parts);
     if (n < 0) return (int)n;
     if (texttable_init(&p->texts, 2 * n)) return -1;
+    /* Text ids by this part's own pair numbers (i, for pair mine[i]): arrays no other
+     * part writes, so no two cores write to one cache line. */
+    p->pred_tid = malloc((size_t)(n + 1) * sizeof(int32_t));
+    p->ref_tid = malloc((size_t)(n + 1) * sizeof(int32_t));
+    if (!p->pred_tid || !p->ref_tid) return -1;
     TextRef t;
     for (int64_t i = 0; i < n; i++) {
         if (!text_ref(job->preds[p->mine[i]], &t)) return BATCH_NOT_PLAIN;
-        job->pred_tid[p->mine[i]] = texttable_id(&p->texts, &t);
+        p->pred_tid[i] = texttable_id(&p->texts, &t);
     }
     for (int64_t i = 0; i < n; i++) {
         if (!text_ref(job->refs[p->mine[i]], &t)) return BATCH_NOT_PLAIN;
-        job->ref_tid[p->mine[i]] = texttable_id(&p->texts, &t);
+        p->ref_tid[i] = texttable_id(&p->texts, &t);
     }
 
     int32_t ntexts = p->texts.ntexts;
@@ -296,13 +304,13 @@ static int run_part(const BatchJob *job, Part *p, int part, int parts) {
     p->order = malloc((size_t)(n + 1) * sizeof(int64_t));
     p->count = calloc((size_t)ntexts + 1, sizeof(int32_t));
     if (!p->order || !p->count) return -1;
-    for (int64_t i = 0; i < n; i++) p->count[job->ref_tid[p->mine[i]] + 1]++;
-    for (int32_t t = 0; t < ntexts; t++) p->count[t + 1] += p->count[t];
-    for (int64_t i = 0; i < n; i++) p->order[p->count[job->ref_tid[p->mine[i]]]++] = p->mine[i];
+    for (int64_t i = 0; i < n; i++) p->count[p->ref_tid[i] + 1]++;
+    for (int32_t k = 0; k < ntexts; k++) p->count[k + 1] += p->count[k];
+    for (int64_t i = 0; i < n; i++) p->order[p->count[p->ref_tid[i]]++] = i;
 
     p->workspace = workspace_new(vocab, &job->spec);
     if (!p->workspace) return -1;
-    return score_pairs(p->workspace, &p->corpus, job->pred_tid, job->ref_tid, p->order, 0, n, job->out);
+    return score_pairs(p->workspace, &p->corpus, p->pred_tid, p->ref_tid, p->order, 0, n, job->out, p->mine);
 }
 
 int batch_run_part(const BatchJob *job, int part, int parts) {

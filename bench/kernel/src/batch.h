@@ -21,7 +21,6 @@ typedef struct {
     const SplitRules *split;     /* split sentences into lines (rougeLsum), or NULL */
     int stem;                    /* Porter-stem words over three characters */
     ScoreSpec spec;
-    int32_t *pred_tid, *ref_tid; /* npairs each; each part writes its own pairs' */
     double *out;                 /* npairs x types x 3, as score_pairs writes it */
 } BatchJob;
 

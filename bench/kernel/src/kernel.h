@@ -170,10 +170,11 @@ void workspace_free(Workspace *w);
 
 /* Score pairs order[lo..hi) (pair k: text pred[k] against text ref[k]); pairs with
  * the same reference should be adjacent in ``order`` so its tables are built once.
- * Writes out[(k * ntypes + type) * 3 + {0, 1, 2}] = precision, recall, F1.
- * Returns 0, or -1 when out of memory. Touches no Python object. */
+ * Writes out[(j * ntypes + type) * 3 + {0, 1, 2}] = precision, recall, F1, where
+ * row j is dest[k] (or k where dest is NULL). Returns 0, or -1 when out of memory.
+ * Touches no Python object. */
 int score_pairs(Workspace *w, const Corpus *c, const int32_t *pred, const int32_t *ref, const int64_t *order,
-                int64_t lo, int64_t hi, double *out);
+                int64_t lo, int64_t hi, double *out, const int64_t *dest);
 
 /* Several references: rows [first[i], first[i+1]) of ``flat`` belong to prediction i.
  * rule 0: per type the row with the highest F1 (the first on ties, rouge-score's

@@ -152,7 +152,7 @@ static int32_t next_stamp(Workspace *w) {
 }
 
 int score_pairs(Workspace *w, const Corpus *c, const int32_t *pred, const int32_t *ref, const int64_t *order,
-                int64_t lo, int64_t hi, double *out) {
+                int64_t lo, int64_t hi, double *out, const int64_t *dest) {
     const ScoreSpec *spec = &w->spec;
     int32_t ntypes = spec->n_orders + spec->want_l + spec->want_lsum;
     const int32_t *tok = c->tok;
@@ -172,7 +172,7 @@ int score_pairs(Workspace *w, const Corpus *c, const int32_t *pred, const int32_
         const int32_t *P = tok + c->tstart[p];
         int64_t n = c->tstart[p + 1] - c->tstart[p];
         int32_t stamp = next_stamp(w);
-        double *row = out + (size_t)k * ntypes * 3;
+        double *row = out + (size_t)(dest ? dest[k] : k) * ntypes * 3;
         for (int32_t o = 0; o < spec->n_orders; o++, row += 3) {
             int32_t order_n = spec->orders[o];
             int64_t hits = order_n == 1 ? unitable_overlap(&w->uni, P, n, stamp)
