@@ -649,16 +649,29 @@ def score_texts(list preds not None, list refs not None, orders, bint want_l, bi
 
 
 def _run_parts(_Batch batch, int workers):
-    import threading
+    """Parts 1.. on new threads, part 0 on this one; back when all are done. Plain
+    ``_thread`` threads: this one goes on to its own part at once instead of waiting
+    for each new thread to report that it started (threading.Thread.start does)."""
+    import _thread
 
-    threads = [threading.Thread(target=batch.run, args=(part, workers), daemon=True) for part in range(1, workers)]
-    for thread in threads:
-        thread.start()
+    done = []
+    for part in range(1, workers):
+        lock = _thread.allocate_lock()
+        lock.acquire()
+        _thread.start_new_thread(_run_part, (batch, part, workers, lock))
+        done.append(lock)
     try:
         batch.run(0, workers)
     finally:
-        for thread in threads:
-            thread.join()
+        for lock in done:
+            lock.acquire()  # released by the thread when its part is over
+
+
+def _run_part(_Batch batch, int part, int workers, lock):
+    try:
+        batch.run(part, workers)
+    finally:
+        lock.release()
 
 
 def make_batch(list preds not None, list refs not None, orders, bint want_l, bint want_lsum,
