@@ -133,6 +133,18 @@ def test_a_batch_on_any_number_of_threads_gives_rouge_scores_numbers_on_made_up_
         assert np.array_equal(_stack(scorer.score_arrays(preds, [[r] for r in refs])), expected), threads
 
 
+def test_more_threads_than_references_leave_some_parts_empty_and_the_numbers_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast_rouge, "THREADS_MIN_PAIRS", 1)
+    preds = ["Police arrest two men. They ran.", "", "Two men ran from police", "\u212aelvin"] * 5
+    refs = ["Two men were arrested by police."] * 19 + ["K"]
+    expected = _rouge_score(preds, refs, True)
+    for threads in (1, 4, 16):
+        got = FastRougeScorer(TYPES, workers=threads).score_arrays(preds, [[r] for r in refs])
+        assert np.array_equal(_stack(got), expected), threads
+    assert FastRougeScorer(TYPES, workers=4).score_arrays([], [])["rouge1"].shape == (0, 3)
+
+
 def test_a_batch_of_real_news_pairs_gives_rouge_scores_numbers(shared_data: Path) -> None:
     rows = _rows(shared_data / "wikinews_2019_2020.jsonl")
     preds = [r["standfirst"] for r in rows] + [r["headline"] for r in rows] + [r["body"][:600] for r in rows]
