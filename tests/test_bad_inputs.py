@@ -519,6 +519,10 @@ CASES: dict[str, Bad] = {
         lambda t: ["score", "-r", data_file(t, "gold.txt", "A line\n"), "-p", data_file(t, "ext-oracle-test-output.txt", "A line\n"),
                    "--oracle", "ext-oracle", "-o", str(t / "runs")],
         "--oracle 'ext-oracle': no such system (systems: ext-oracle-test-output); did you mean 'ext-oracle-test-output'?"),
+    "score-body-metric-without-bodies": Bad(
+        lambda t: ["score", "-r", data_file(t, "gold.txt", "Three men held\n"), "-p", data_file(t, "sys.txt", "Two men held\n"),
+                   "--set", "metrics={faithfulness: {}}", "-o", str(t / "runs")],
+        "metric 'faithfulness' reads article bodies, and these articles have none"),
     "score-seed-negative": Bad(
         lambda t: ["score", "-r", data_file(t, "gold.txt", "A line\n"), "-p", data_file(t, "sys.txt", "A line\n"),
                    "--seed", "-1", "-o", str(t / "runs")], "seed: Input should be greater than or equal to 0"),

@@ -176,11 +176,16 @@ def _items(group: list[SystemScores], references: References, bodies: Mapping[st
     return items
 
 
+def no_bodies_error(metric_name: str) -> UserError:
+    """The one line for a metric that reads article bodies run on articles without them."""
+    return UserError(f"metric {metric_name!r} reads article bodies, and these articles have none "
+                     "(bench score: give a JSONL references file with a 'body' field); drop it from scoring.metrics")
+
+
 def _score_group(metric: Metric, group: list[SystemScores], items: list[ScoreItem], progress: Any) -> None:
     """One metric over all systems of a target, in one call; split back per system."""
     if metric.needs_body and any(item.body is None for item in items):
-        raise UserError(f"metric {metric.name!r} reads article bodies, and these articles have none "
-                        "(bench score: give a JSONL references file with a 'body' field); drop it from scoring.metrics")
+        raise no_bodies_error(metric.name)
     arrays = metric.score_arrays(items)
     annotations = metric.annotate(items) if type(metric).annotate is not Metric.annotate else None
     for key in metric.keys():

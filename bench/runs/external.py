@@ -113,15 +113,28 @@ def score_files(config: ScoreConfig, output: Path, show_progress: bool = True) -
                           {"type": "external", "oracle": s.oracle, "source": s.predictions})
         for s in config.systems
     ]
+    bodies = read_bodies(paths[0], ids)
+    _check_bodies(config, bodies)
     directory = new_run_directory(output, config.name)
     write_atomic(directory.config_path, dump_yaml(config.model_dump(mode="json")))
     write_jsonl(directory.predictions_path, canonical_predictions(systems))
     dataset = {"source": ", ".join(config.references), "format": KIND,
                "fingerprint": reference_fingerprint(refs), "n_articles": len(ids), "ids": ids}
     results = score_and_record(directory, config, dataset, systems,
-                               {f"{config.target}\t{i}": refs[i] for i in ids}, bodies=read_bodies(paths[0], ids),
+                               {f"{config.target}\t{i}": refs[i] for i in ids}, bodies=bodies,
                                started=started, show_progress=show_progress)
     return ScoreOutcome(directory, results)
+
+
+def _check_bodies(config: ScoreConfig, bodies: dict[str, str] | None) -> None:
+    """Before a run folder is made: a metric that reads bodies needs a references file that has them."""
+    from bench.metrics.settings import build_metrics
+    from bench.runs.evaluate import no_bodies_error
+
+    if bodies is None:
+        for metric in build_metrics(config.scoring, config.seed):
+            if metric.needs_body:
+                raise no_bodies_error(metric.name)
 
 
 def read_references(paths: list[Path], target: str) -> tuple[list[str], dict[str, tuple[str, ...]]]:
