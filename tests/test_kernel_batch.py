@@ -221,3 +221,41 @@ def test_threads_really_run_at_once_without_the_gil() -> None:
         done.set()
         counter.join()
     assert during > 1000
+
+
+def test_more_workers_than_the_kernel_allows_are_capped_not_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast_rouge, "THREADS_MIN_PAIRS", 1)
+    preds, refs = ["Police arrest two men"] * 300, [["Two men were arrested by police"]] * 300
+    many = FastRougeScorer(TYPES, workers=300).score_arrays(preds, refs)  # scoring.metrics.rouge.workers allows 256
+    assert np.array_equal(_stack(many), _stack(FastRougeScorer(TYPES, workers=1).score_arrays(preds, refs)))
+
+
+def test_a_batch_part_that_was_never_set_up_is_refused_not_run() -> None:
+    with pytest.raises(ValueError, match="not a part of this batch"):
+        native()._Batch().run(0, 1)
+
+
+def _legacy_str(text: str) -> str | None:
+    """A str made through the C API removed in Python 3.12, whose code points are not laid out yet."""
+    import ctypes
+
+    try:
+        make, fill = ctypes.pythonapi.PyUnicode_FromUnicode, ctypes.pythonapi.PyUnicode_AsUnicode
+    except AttributeError:
+        return None
+    make.restype, make.argtypes = ctypes.py_object, [ctypes.c_void_p, ctypes.c_ssize_t]
+    fill.restype, fill.argtypes = ctypes.c_void_p, [ctypes.py_object]
+    legacy = make(None, len(text))
+    ctypes.memmove(fill(legacy), ctypes.create_unicode_buffer(text), len(text) * ctypes.sizeof(ctypes.c_wchar))
+    return legacy
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_legacy_str_is_laid_out_and_scored_like_any_other() -> None:
+    legacy = _legacy_str("police arrest two men")
+    if legacy is None:
+        pytest.skip("this Python has no legacy str objects (3.12 and later)")
+    out = np.empty((1, 1, 3))
+    native().score_texts([legacy], ["two men held by police"], [1], False, False, None, False, 1, out)
+    expected = rouge_scorer.RougeScorer(["rouge1"]).score("two men held by police", "police arrest two men")
+    assert out[0, 0].tolist() == [expected["rouge1"].precision, expected["rouge1"].recall, expected["rouge1"].fmeasure]

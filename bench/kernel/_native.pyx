@@ -95,6 +95,8 @@ cdef extern from "src/batch.h":
         int64_t len
         int32_t kind
     int BATCH_NOT_PLAIN
+    int BATCH_MAX_PARTS
+    int batch_ready_text(PyObject *text)
     ctypedef struct BatchJob:
         PyObject **preds
         PyObject **refs
@@ -575,6 +577,8 @@ cdef class _Batch:
 
     def run(self, int part, int parts):
         """Part ``part`` of ``parts``, the GIL released (a thread's whole work)."""
+        if self.outcome is None or parts != self.outcome_view.shape[0] or not 0 <= part < parts:
+            raise ValueError(f"part {part} of {parts}: not a part of this batch (made by make_batch)")
         cdef int rc
         with nogil:
             rc = batch_run_part(&self.job, part, parts)
@@ -593,13 +597,15 @@ cdef extern from "Python.h":
 
 
 def plain_texts(list texts not None) -> list:
-    """``texts`` as plain str objects (a str subclass as its str); TypeError for anything else."""
+    """``texts`` as plain, ready str objects (a str subclass as its str); TypeError for anything else."""
     out = []
     for text in texts:
         if type(text) is not str:
             if not isinstance(text, str):
                 raise TypeError(f"texts must be str, not {type(text).__name__}")
             text = str(text)
+        if batch_ready_text(<PyObject *>text) < 0:  # a legacy str (Python 3.11) laid out now
+            raise MemoryError()
         out.append(text)
     return out
 
@@ -634,8 +640,9 @@ def score_texts(list preds not None, list refs not None, orders, bint want_l, bi
     if ``stem``; sentence lines from ``splitter`` if given) and scored into ``out``
     (pairs x types x 3), entirely in C, on ``workers`` threads that release the GIL.
     ``private``: no other code holds the two lists, so they need no copy."""
-    if not 1 <= workers <= 256:
-        raise ValueError("workers must be in 1..256")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    workers = min(workers, BATCH_MAX_PARTS)
     batch = make_batch(preds, refs, orders, want_l, want_lsum, splitter, stem, workers, out, private)
     if batch is None:
         return
@@ -644,6 +651,8 @@ def score_texts(list preds not None, list refs not None, orders, bint want_l, bi
         batch = make_batch(plain_texts(preds), plain_texts(refs), orders, want_l, want_lsum, splitter, stem,
                            workers, out, True)
         _run_parts(batch, workers)
+    if BATCH_NOT_PLAIN in batch.outcome:
+        raise TypeError("texts must be plain str objects")
     if any(batch.outcome):
         raise MemoryError("out of memory while scoring")
 
@@ -682,6 +691,8 @@ def make_batch(list preds not None, list refs not None, orders, bint want_l, bin
     cdef Py_ssize_t n = len(preds)
     if len(refs) != n:
         raise ValueError("preds and refs differ in length")
+    if not 1 <= parts <= BATCH_MAX_PARTS:
+        raise ValueError(f"parts must be in 1..{BATCH_MAX_PARTS}")
     cdef _Batch batch = _Batch()
     _spec(&batch.job.spec, batch.ords, orders, want_l, want_lsum, out, n)
     if n == 0:

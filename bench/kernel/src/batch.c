@@ -233,13 +233,13 @@ static void part_free(Part *p) {
 /* This part's pairs into p->mine; returns how many, or -1 / BATCH_NOT_PLAIN. */
 static int64_t take_pairs(const BatchJob *job, Part *p, int part, int parts) {
     int64_t n = 0, npairs = job->npairs;
-    p->mine = malloc((size_t)(npairs + 1) * sizeof(int64_t));
-    if (!p->mine) return -1;
     if (parts == 1) {
+        p->mine = malloc((size_t)(npairs + 1) * sizeof(int64_t));
+        if (!p->mine) return -1;
         for (int64_t k = 0; k < npairs; k++) p->mine[k] = k;
         return npairs;
     }
-    uint8_t *bucket = malloc((size_t)npairs + 1);
+    uint8_t *bucket = malloc((size_t)npairs + 1); /* a byte a pair: the bucket of its reference */
     if (!bucket) return -1;
     int64_t pairs_in[BUCKETS] = {0};
     int part_of_bucket[BUCKETS];
@@ -253,6 +253,13 @@ static int64_t take_pairs(const BatchJob *job, Part *p, int part, int parts) {
         pairs_in[bucket[k]]++;
     }
     assign_buckets(pairs_in, parts, part_of_bucket);
+    for (int b = 0; b < BUCKETS; b++) n += part_of_bucket[b] == part ? pairs_in[b] : 0;
+    p->mine = malloc((size_t)(n + 1) * sizeof(int64_t)); /* this part's share only */
+    if (!p->mine) {
+        free(bucket);
+        return -1;
+    }
+    n = 0;
     for (int64_t k = 0; k < npairs; k++)
         if (part_of_bucket[bucket[k]] == part) p->mine[n++] = k;
     free(bucket);
@@ -311,6 +318,15 @@ static int run_part(const BatchJob *job, Part *p, int part, int parts) {
     p->workspace = workspace_new(vocab, &job->spec);
     if (!p->workspace) return -1;
     return score_pairs(p->workspace, &p->corpus, p->pred_tid, p->ref_tid, p->order, 0, n, job->out, p->mine);
+}
+
+int batch_ready_text(PyObject *text) {
+#if PY_VERSION_HEX < 0x030C0000
+    return PyUnicode_READY(text);
+#else
+    (void)text;
+    return 0;
+#endif
 }
 
 int batch_run_part(const BatchJob *job, int part, int parts) {

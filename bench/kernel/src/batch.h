@@ -30,4 +30,8 @@ typedef struct {
  * (immutable) str objects. Returns 0, -1 when out of memory, or BATCH_NOT_PLAIN. */
 int batch_run_part(const BatchJob *job, int part, int parts);
 
+/* Before Python 3.12, lays out a legacy str's code points (PyUnicode_READY), as the
+ * parts need; with the GIL held. 0, or -1 with a Python error set. */
+int batch_ready_text(PyObject *text);
+
 #endif
