@@ -307,8 +307,8 @@ def _setting_report(args: argparse.Namespace, setting: str, tools: list[str], co
         if "1" in rate[OURS] and "2" in rate[OURS]:
             block["two_core_scaling"] = {tool: round(rate[tool]["2"] / rate[tool]["1"], 2)
                                          for tool in rate if "1" in rate[tool] and "2" in rate[tool]}
-            cpu = block["cpu_s"]
-            block["two_core_cpu_over_one"] = {OURS: round(cpu["2"] / cpu["1"], 2)}
+            cpu_s = block["cpu_s"]
+            block["two_core_cpu_over_one"] = {OURS: round(cpu_s["2"] / cpu_s["1"], 2)}
     return block
 
 

@@ -108,6 +108,12 @@ class ScoreKey:
         }
 
 
+def score_text(value: float, percent: bool, digits: int) -> str:
+    """A score as tables print it: x100 with ``digits`` decimals for a fraction
+    (``ScoreKey.percent``), else as it is with one decimal more."""
+    return f"{100 * value:.{digits}f}" if percent else f"{value:.{digits + 1}f}"
+
+
 @runtime_checkable
 class Scorer(Protocol):
     """A scoring backend: many (prediction, references) pairs in, per-pair scores out.

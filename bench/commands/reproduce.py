@@ -137,7 +137,6 @@ def print_comparison(comparison: list[dict[str, Any]], recorded: dict[str, Any],
 
 
 def _number(value: Any, percent: bool) -> str:
-    """x100 for a metric in 0..1 (ScoreKey.percent), else as it is."""
-    if not isinstance(value, (int, float)):
-        return "-"
-    return f"{100 * value:.4f}" if percent else f"{value:.6f}"
+    from bench.api.metric import score_text
+
+    return score_text(value, percent, 4) if isinstance(value, (int, float)) else "-"

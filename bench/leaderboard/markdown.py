@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.api.metric import score_text
 from bench.leaderboard.columns import is_percent, shown_keys
 from bench.leaderboard.comparisons import beside_columns, beside_text, flat_facts
 from bench.leaderboard.ranking import has_bootstrap, metric_summary
@@ -26,10 +27,7 @@ def _cell(text: Any) -> str:
 
 
 def _number(value: float | None, percent: bool) -> str:
-    """x100 with 2 decimals for a metric in 0..1 (ScoreKey.percent), else as it is, to 3 decimals."""
-    if value is None:
-        return "-"
-    return f"{100 * value:.2f}" if percent else f"{value:.3f}"
+    return "-" if value is None else score_text(value, percent, 2)
 
 
 def _interval(summary: dict[str, Any], entry: dict[str, Any], percent: bool) -> str:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bench.api.metric import score_text
 from bench.metrics.significance import MIN_ARTICLES
 
 
@@ -88,11 +89,10 @@ def _cell(f: dict[str, float | None], percent: bool = True) -> str:
     """The mean and its interval: x100 for fractions (ScoreKey.percent), else as they are."""
     if f.get("mean") is None:
         return "-"
-    scale, digits = (100, 2) if percent else (1, 3)
-    mean = f"{scale * f['mean']:.{digits}f}"
+    mean = score_text(f["mean"], percent, 2)
     if f.get("ci_low") is None or f.get("ci_high") is None:
         return mean
-    return f"{mean} ({scale * f['ci_low']:.{digits - 1}f}-{scale * f['ci_high']:.{digits - 1}f})"
+    return f"{mean} ({score_text(f['ci_low'], percent, 1)}-{score_text(f['ci_high'], percent, 1)})"
 
 
 def _dataset_line(dataset: dict[str, Any]) -> str:
